@@ -1,0 +1,5 @@
+import sys
+
+from trackmeta.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Checks beyond one column's values: each function only yields findings."""

@@ -1,0 +1,99 @@
+"""Cross-column checks on one table (TM301, TM303) and across a release (TM302)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+import pandas as pd
+
+from trackmeta.curie import curie_problem
+from trackmeta.distinct import by_distinct
+from trackmeta.findings import Finding
+from trackmeta.rules import rule
+from trackmeta.specs import Specs
+
+
+def _embedded_curie(specs: Specs) -> re.Pattern[str]:
+    prefixes = "|".join(sorted(specs.ontologies))
+    return re.compile(rf"(?<![A-Za-z0-9])((?:{prefixes}):\d+)")
+
+
+def name_curie_mismatch(frame: pd.DataFrame, specs: Specs) -> Iterator[Finding]:
+    """TM301: a name that embeds a CURIE must embed the row's own ontology_curie."""
+    if "name" not in frame or "ontology_curie" not in frame:
+        return
+    embedded = frame["name"].str.extract(_embedded_curie(specs), expand=False)
+    curie = frame["ontology_curie"]
+    well_formed = by_distinct(curie, lambda v: curie_problem(v, specs.ontologies) is None)
+    bad = embedded.notna() & well_formed & (embedded != curie)
+    for row, name, inside, term in zip(
+        frame.index[bad], frame["name"][bad], embedded[bad], curie[bad], strict=True
+    ):
+        yield rule("TM301").finding(
+            f"name {name!r} embeds {inside} but ontology_curie is {term}",
+            column="name", value=str(name), expected=str(term),
+            fix=str(name).replace(str(inside), str(term)), row=int(row))
+
+
+def pairing_mismatch(
+    frame: pd.DataFrame, types: pd.Series, specs: Specs
+) -> Iterator[Finding]:
+    """TM303: a paired column is set exactly where its partner column has the given value."""
+    for pairing in specs.pairings:
+        if pairing.column not in frame or pairing.when_column not in frame:
+            continue
+        applies = types.map(
+            lambda t, p=pairing: t in specs.output_types
+            and p.column in specs.output_types[t].columns
+            and p.when_column in specs.output_types[t].columns
+        ).astype(bool)
+        has = frame[pairing.column].str.strip() != ""
+        should = frame[pairing.when_column].str.strip() == pairing.equals
+        bad = applies & (has != should)
+        for row, value, partner in zip(
+            frame.index[bad], frame[pairing.column][bad], frame[pairing.when_column][bad],
+            strict=True,
+        ):
+            if value.strip():
+                message = (f"{pairing.column} is {value!r} but {pairing.when_column} is "
+                           f"{partner!r}, not {pairing.equals!r}")
+            else:
+                message = (f"{pairing.column} is empty on a row whose {pairing.when_column} "
+                           f"is {pairing.equals!r}")
+            yield rule("TM303").finding(
+                message, column=pairing.column, value=value,
+                expected=f"set exactly when {pairing.when_column} = {pairing.equals}",
+                row=int(row))
+
+
+def duplicate_tracks(
+    keys: Sequence[tuple[str, pd.DataFrame, pd.Series]],
+    lines: Mapping[str, pd.Series | None],
+) -> Iterator[tuple[str, Finding]]:
+    """TM302 across every table of a release: (output type, name, strand) names one track."""
+    parts = []
+    for path, frame, types in keys:
+        if "name" not in frame:
+            continue
+        strand = frame["strand"] if "strand" in frame else pd.Series("", index=frame.index)
+        parts.append(pd.DataFrame({
+            "path": path, "row": frame.index, "type": types.to_numpy(),
+            "name": frame["name"].to_numpy(), "strand": strand.to_numpy()}))
+    if not parts:
+        return
+    tracks = pd.concat(parts, ignore_index=True)
+    tracks = tracks[tracks["type"] != ""]
+    dup = tracks.duplicated(["type", "name", "strand"], keep=False)
+    if not dup.any():
+        return
+    for _, group in tracks[dup].groupby(["type", "name", "strand"], sort=False):
+        first = group.iloc[0]
+        first_line = lines.get(first["path"])
+        where = (f"line {int(first_line.at[first['row']])}" if first_line is not None
+                 else f"row {first['row']}")
+        for _, later in group.iloc[1:].iterrows():
+            yield later["path"], rule("TM302").finding(
+                f"{later['type']} track {later['name']!r} (strand {later['strand']!r}) "
+                f"already appears in {first['path']} at {where}",
+                column="name", value=str(later["name"]), row=int(later["row"]))

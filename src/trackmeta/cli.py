@@ -1,0 +1,142 @@
+"""Command line: argument parsing only; the work is done by the Python API.
+
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 trackmeta could not do its job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from trackmeta._version import __version__
+
+EXIT_FAILURE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILURE, f"trackmeta: error: {message}\n")
+
+
+def _codes(text: str) -> list[str]:
+    return [part.strip().upper() for part in text.split(",") if part.strip()]
+
+
+def _delimiter(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    value = named.get(text.lower(), text)
+    if len(value) != 1:
+        raise argparse.ArgumentTypeError(f"a delimiter is one character (or tab, comma), not {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="trackmeta", description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"trackmeta {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser(
+        "check", help="validate metadata tables or a release directory",
+        description="Validate AlphaGenome track metadata tables (TSV, CSV, gzip, Parquet) or a "
+                    "release directory against the specs in schemas/ and ontologies/.")
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                       help="a table, or a directory holding a release's tables")
+    check.add_argument("--output-type", metavar="TYPE",
+                       help="output type of tables without an output_type column "
+                            "(default: from the file name, e.g. rna_seq.tsv)")
+    check.add_argument("--delimiter", type=_delimiter, help="field delimiter (default: sniffed)")
+    check.add_argument("--format", choices=("text", "json", "sarif", "junit", "github"),
+                       default="text", help="report format (default: text)")
+    check.add_argument("--output", "-o", type=Path, metavar="FILE",
+                       help="write the report to FILE instead of stdout")
+    check.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
+                       default="error", help="lowest severity that makes the exit status 1")
+    check.add_argument("--select", type=_codes, default=["TM"], metavar="CODES",
+                       help="comma-separated rule code prefixes to run (default: all)")
+    check.add_argument("--ignore", type=_codes, default=[], metavar="CODES",
+                       help="comma-separated rule code prefixes to skip")
+    check.add_argument("--expect", choices=("table1",),
+                       help="compare track and biosample counts with Table 1")
+    check.add_argument("--quiet", "-q", action="store_true", help="no diagnostics on stderr")
+
+    commands.add_parser("rules", help="list every rule")
+    one = commands.add_parser("rule", help="explain one rule")
+    one.add_argument("code", help="rule code (TM203) or name (curie-id-format)")
+    return parser
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from trackmeta.engine import check
+    from trackmeta.render import render
+
+    report = check(
+        args.paths, output_type=args.output_type, delimiter=args.delimiter,
+        select=args.select, ignore=args.ignore, expect=args.expect, fail_on=args.fail_on,
+    )
+    document = render(report, args.format)
+    if args.output is not None:
+        try:
+            args.output.write_text(document, encoding="utf-8")
+        except OSError as exc:
+            print(f"trackmeta: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return EXIT_FAILURE
+    else:
+        sys.stdout.write(document)
+    if not args.quiet:
+        for failure in report.failures:
+            where = ":".join(str(p) for p in (failure.path, failure.line) if p is not None)
+            print(f"trackmeta: error: {where}: {failure.message}", file=sys.stderr)
+    return report.exit_code
+
+
+def _cmd_rules(_: argparse.Namespace) -> int:
+    from trackmeta.rules import RULES
+
+    width = max(len(r.name) for r in RULES.values())
+    for r in RULES.values():
+        print(f"{r.code}  {r.name:<{width}}  {r.severity!s:<7}  {r.summary}")
+    return 0
+
+
+def _cmd_rule(args: argparse.Namespace) -> int:
+    from trackmeta.rules import find_rule
+
+    r = find_rule(args.code)
+    if r is None:
+        print(f"trackmeta: error: no rule {args.code!r} (see `trackmeta rules`)", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"{r.code} {r.name} (default severity: {r.severity})\n\n"
+          f"What it does\n  {r.summary}\n\nWhy is this bad?\n  {r.why}\n\n"
+          f"Example\n  {r.example}\n\nUse instead\n  {r.fix}")
+    return 0
+
+
+COMMANDS = {"check": _cmd_check, "rules": _cmd_rules, "rule": _cmd_rule}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `trackmeta` command; never lets a traceback reach the user."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("trackmeta: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        from trackmeta.engine import UsageError
+        from trackmeta.specs import SpecError
+
+        if isinstance(exc, (UsageError, SpecError, ValueError)) and not os.environ.get(
+                "TRACKMETA_DEBUG"):
+            print(f"trackmeta: error: {exc}", file=sys.stderr)
+            return EXIT_FAILURE
+        if os.environ.get("TRACKMETA_DEBUG"):
+            raise
+        print(f"trackmeta: internal error (a bug in trackmeta, please report it): "
+              f"{type(exc).__name__}: {exc}\nSet TRACKMETA_DEBUG=1 to see the traceback.",
+              file=sys.stderr)
+        return EXIT_FAILURE

@@ -1,0 +1,199 @@
+"""The check pipeline: read -> output types -> schema checks -> cross-column -> release -> Report."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from trackmeta.findings import Failure, Finding, Severity
+from trackmeta.readers import ReadError, Table, expand_paths, from_dataframe, read_path, table_stem
+from trackmeta.report import Report
+from trackmeta.rules import RuleSelection, rule
+from trackmeta.specs import Specs, default_specs
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Source = "str | Path | pd.DataFrame | Sequence[str | Path]"
+EXPECTATIONS = ("table1",)
+
+
+class UsageError(ValueError):
+    """The call itself is wrong (unknown output type, bad option): exit 2."""
+
+
+def _row_types(table: Table, default: str | None, specs: Specs) -> tuple[pd.Series, list[Finding]]:
+    """The canonical output type of each row ('' where unknown), with TM005 findings."""
+    import pandas as pd
+
+    frame = table.frame
+    if "output_type" not in frame:
+        if default is None:
+            raise ReadError(Failure(
+                "cannot tell the output type: the table has no output_type column, the file "
+                "name names no output type (e.g. rna_seq.tsv); pass --output-type", table.path))
+        return pd.Series(default, index=frame.index, dtype=object), []
+    distinct = {v: specs.output_type(v) for v in frame["output_type"].unique()}
+    types = frame["output_type"].map({v: s.name if s else "" for v, s in distinct.items()})
+    findings = [
+        rule("TM005").finding(
+            f"output_type {value!r} is not a known output type",
+            column="output_type", value=str(value),
+            expected=", ".join(specs.output_types), row=int(row))
+        for row, value in zip(frame.index[types == ""], frame["output_type"][types == ""],
+                              strict=True)
+    ]
+    return types, findings
+
+
+def _default_type(path: str, given: str | None, specs: Specs) -> str | None:
+    if given is not None:
+        spec = specs.output_type(given)
+        if spec is None:
+            raise UsageError(f"unknown output type {given!r}; choose from "
+                             + ", ".join(specs.output_types))
+        return spec.name
+    inferred = specs.output_type(table_stem(Path(path)))
+    return inferred.name if inferred else None
+
+
+def _unknown_columns(table: Table, specs: Specs) -> Iterable[Finding]:
+    for column in table.frame.columns:
+        if column not in specs.columns:
+            yield rule("TM002").finding(
+                f"column {column!r} is not defined by any output type spec",
+                column=str(column), value=str(column), line=1)
+
+
+def _check_table(table: Table, types: pd.Series, specs: Specs) -> Iterable[Finding]:
+    from trackmeta.checks.cross_column import name_curie_mismatch, pairing_mismatch
+    from trackmeta.schema import compile_schema, run_schema
+
+    yield from _unknown_columns(table, specs)
+    for otype, rows in table.frame.groupby(types, sort=True).groups.items():
+        if otype == "":
+            continue
+        compiled = compile_schema(specs.output_types[str(otype)], specs)
+        yield from run_schema(compiled, table.frame.loc[rows])
+    yield from name_curie_mismatch(table.frame, specs)
+    yield from pairing_mismatch(table.frame, types, specs)
+
+
+def _locate(finding: Finding, table: Table) -> Finding:
+    line = finding.line
+    if line is None and finding.row is not None:
+        line = table.line_of(finding.row)
+    return dataclasses.replace(finding, path=finding.path or table.path, line=line)
+
+
+def _sort_key(f: Finding) -> tuple[str, int, int, str, str]:
+    return (f.path or "", f.line or 0, f.row if f.row is not None else -1, f.code, f.column or "")
+
+
+def check(
+    source: str | Path | pd.DataFrame | Sequence[str | Path],
+    *,
+    output_type: str | None = None,
+    delimiter: str | None = None,
+    select: Sequence[str] = ("TM",),
+    ignore: Sequence[str] = (),
+    expect: str | None = None,
+    fail_on: str | None = "error",
+    specs: Specs | None = None,
+) -> Report:
+    """Validate metadata tables (paths, a release directory or a DataFrame) and return a Report.
+
+    Bad metadata becomes findings; inputs that cannot be read become failures (exit code 2).
+    """
+    import pandas as pd
+
+    from trackmeta.checks.cross_column import duplicate_tracks
+    from trackmeta.checks.release import Count, manifest_findings, table1_findings
+
+    specs = specs or default_specs()
+    selection = RuleSelection(tuple(select), tuple(ignore))
+    if expect is not None and expect not in EXPECTATIONS:
+        raise UsageError(f"unknown expectation {expect!r}; choose from {', '.join(EXPECTATIONS)}")
+    threshold = None if fail_on in (None, "never") else Severity.parse(str(fail_on))
+
+    failures: list[Failure] = []
+    findings: list[Finding] = []
+    tables: list[tuple[Table, pd.Series]] = []
+    manifests: list[Path] = []
+
+    if isinstance(source, pd.DataFrame):
+        loaded: list[Table] = [from_dataframe(source)]
+    else:
+        paths = [source] if isinstance(source, (str, Path)) else list(source)
+        files, manifests, failures = expand_paths(Path(p) for p in paths)
+        loaded = []
+        for path in files:
+            try:
+                loaded.append(read_path(path, delimiter))
+            except ReadError as exc:
+                failures.append(exc.failure)
+    for table in loaded:
+        try:
+            types, type_findings = _row_types(
+                table, _default_type(table.path, output_type, specs), specs)
+        except ReadError as exc:
+            failures.append(exc.failure)
+            continue
+        tables.append((table, types))
+        raw = [*table.findings, *type_findings, *_check_table(table, types, specs)]
+        findings.extend(_locate(f, table) for f in raw)
+
+    for path, finding in duplicate_tracks(
+        [(t.path, t.frame, types) for t, types in tables],
+        {t.path: t.lines for t, _ in tables},
+    ):
+        table = next(t for t, _ in tables if t.path == path)
+        findings.append(_locate(finding, table))
+    for manifest in manifests:
+        found, broken = manifest_findings(manifest, specs)
+        findings.extend(found)
+        failures.extend(broken)
+
+    tracks_by_type: Counter[str] = Counter()
+    biosamples: dict[str, set[str]] = {name: set() for name in specs.output_types}
+    rows = 0
+    for table, types in tables:
+        rows += len(table.frame)
+        for otype, count in types[types != ""].value_counts().items():
+            tracks_by_type[str(otype)] += int(count) * specs.output_types[str(otype)].tracks_per_row
+        if "ontology_curie" in table.frame:
+            for otype, curies in table.frame.groupby(types)["ontology_curie"]:
+                if otype != "":
+                    biosamples[str(otype)].update(c for c in curies.unique() if c.strip())
+
+    counts: tuple[Count, ...] | None = None
+    if expect == "table1":
+        counts = tuple(
+            Count(s.name, tracks_by_type.get(s.name, 0), len(biosamples[s.name]),
+                  s.table1_tracks, s.table1_biosamples)
+            for s in specs.output_types.values()
+        )
+        findings.extend(table1_findings(list(counts)))
+
+    return Report(
+        findings=tuple(sorted(selection.filter(findings), key=_sort_key)),
+        failures=tuple(failures),
+        files=tuple(t.path for t in loaded),
+        rows=rows,
+        tracks=sum(tracks_by_type.values()),
+        tracks_by_type=dict(sorted(tracks_by_type.items())),
+        counts=counts,
+        fail_on=threshold,
+        schemas=tuple(
+            {"output_type": s.name, "file": s.path.name, "sha256": s.sha256}
+            for s in specs.output_types.values()
+        ),
+        ontologies=tuple(
+            {"prefix": d.prefix, "title": d.title, "version": d.release_version,
+             "source": d.release_source}
+            for d in specs.ontologies.values()
+        ),
+    )

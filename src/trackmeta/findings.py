@@ -1,0 +1,60 @@
+"""Findings: what trackmeta says about metadata, as plain data.
+
+A finding is about the user's metadata (exit 1 when it reaches --fail-on); a `Failure` is trackmeta
+being unable to do its job on an input (exit 2). Neither is an exception.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `severity >= threshold` selects what fails a run."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            choices = ", ".join(str(s) for s in cls)
+            raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One property of the metadata that a rule objects to.
+
+    `line` is the 1-based physical line in `path` (the header is line 1); `row` is the 0-based
+    position of the data row, also set for inputs without lines (Parquet, DataFrames).
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    expected: str | None = None
+    fix: str | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """trackmeta could not read or check an input; the run exits 2."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: str | None = None

@@ -1,0 +1,227 @@
+"""Every input format becomes one `Table`: all values as strings ('' for empty), each row's
+physical source line kept beside it, and structural findings (TM00x) found on the way.
+
+Nothing is modified: files are read as bytes once and decoded strictly.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from trackmeta.findings import Failure, Finding
+from trackmeta.rules import rule
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TABLE_SUFFIXES = (".tsv", ".csv", ".txt", ".parquet", ".pq")
+_DELIMITERS = ("\t", ",", ";", "|")
+_MAX_FIELD = 1 << 20  # a field over 1 MiB is not metadata; csv refuses it with a located error
+
+
+class ReadError(Exception):
+    """The input cannot be read as a table at all; carries a located Failure."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+@dataclass
+class Table:
+    """One input table, normalised. `frame.index` is the 0-based data row position."""
+
+    path: str
+    frame: pd.DataFrame
+    lines: pd.Series | None  # row position -> physical line (header = line 1)
+    findings: list[Finding] = field(default_factory=list)
+
+    def line_of(self, row: int) -> int | None:
+        return int(self.lines.at[row]) if self.lines is not None else None
+
+
+def is_table_file(path: Path) -> bool:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return not path.name.startswith(".") and name.endswith(TABLE_SUFFIXES)
+
+
+def table_stem(path: Path) -> str:
+    """`rna_seq` for rna_seq.tsv.gz: the part of the name that may say the output type."""
+    name = path.name
+    for suffix in (".gz", *TABLE_SUFFIXES):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Failure]]:
+    """Files to read, release manifests found in directories, and paths that cannot be used."""
+    files: list[Path] = []
+    manifests: list[Path] = []
+    failures: list[Failure] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and is_table_file(p))
+            manifests.extend(
+                p for p in (path / "manifest.yaml", path / "manifest.yml") if p.is_file()
+            )
+            if not found:
+                failures.append(Failure(
+                    f"directory holds no metadata tables ({', '.join(TABLE_SUFFIXES)}, "
+                    "optionally .gz)", str(path)))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            failures.append(Failure("no such file or directory", str(path)))
+    return files, manifests, failures
+
+
+def read_path(path: Path, delimiter: str | None = None) -> Table:
+    """Read a TSV/CSV (optionally gzip) or Parquet file; raise ReadError if it is no table."""
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(Failure(f"cannot read file: {exc.strerror or exc}", where)) from None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ReadError(Failure(f"corrupt gzip data: {exc}", where)) from None
+    if data[:4] == b"PAR1":
+        return _read_parquet(data, where)
+    return read_text(data, where, delimiter)
+
+
+def _read_parquet(data: bytes, where: str) -> Table:
+    import pandas as pd
+
+    try:
+        frame = pd.read_parquet(io.BytesIO(data))
+    except ImportError:
+        raise ReadError(Failure(
+            "reading Parquet needs pyarrow: pip install 'trackmeta[parquet]'", where)) from None
+    except Exception as exc:  # pyarrow raises many types for a corrupt file  # noqa: BLE001
+        raise ReadError(Failure(f"not a readable Parquet file: {exc}", where)) from None
+    return from_dataframe(frame, where)
+
+
+def from_dataframe(frame: pd.DataFrame, where: str = "<DataFrame>") -> Table:
+    """A DataFrame (e.g. the AlphaGenome client's) as a Table; the caller's frame is not changed."""
+    import pandas as pd
+
+    keep, findings = _dedupe_header([str(c) for c in frame.columns])
+    text = pd.DataFrame(
+        {str(frame.columns[i]): _as_text(frame.iloc[:, i]) for i in keep},
+        index=pd.RangeIndex(len(frame)),
+    )
+    if frame.empty:
+        findings.append(rule("TM006").finding("table has no rows"))
+    return Table(where, text, None, findings)
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """Values as the TSV would spell them: '' for missing, True/False for booleans."""
+    return column.astype(object).where(column.notna(), "").astype(str).reset_index(drop=True)
+
+
+def _dedupe_header(header: list[str]) -> tuple[list[int], list[Finding]]:
+    """Positions of the columns to keep (first of each name) and a TM003 per repeat."""
+    seen: set[str] = set()
+    keep: list[int] = []
+    findings: list[Finding] = []
+    for i, name in enumerate(header):
+        if name in seen:
+            findings.append(rule("TM003").finding(
+                f"column {name!r} appears again as column {i + 1}; only the first is checked",
+                column=name, value=name, line=1))
+        else:
+            seen.add(name)
+            keep.append(i)
+    return keep, findings
+
+
+def _decode(data: bytes, where: str) -> tuple[str, list[Finding]]:
+    findings: list[Finding] = []
+    if b"\x00" in data[:65536]:
+        raise ReadError(Failure("binary file (NUL bytes): not a text table", where))
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        findings.append(rule("TM007").finding(
+            "file starts with a UTF-8 byte order mark", line=1, value="\\ufeff"))
+    try:
+        return data.decode("utf-8"), findings
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ReadError(Failure(
+            f"not UTF-8: byte 0x{data[exc.start]:02x} at line {line}, character {column}; "
+            "save the file as UTF-8", where, line=line)) from None
+
+
+def _sniff(header: str, where: str, delimiter: str | None) -> str:
+    if delimiter is not None:
+        if delimiter not in header:
+            others = [d for d in _DELIMITERS if d != delimiter and d in header]
+            if others:
+                raise ReadError(Failure(
+                    f"the header has no {delimiter!r} but has {others[0]!r}: "
+                    f"is the delimiter {others[0]!r}? (--delimiter)", where, line=1))
+        return delimiter
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else "\t"
+
+
+def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
+    """Parse delimited text with the csv module, keeping each record's physical line."""
+    import pandas as pd
+
+    text, findings = _decode(data, where)
+    if not text.strip():
+        raise ReadError(Failure("file is empty: expected a header line and track rows", where))
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    delim = _sniff(header_line, where, delimiter)
+    csv.field_size_limit(_MAX_FIELD)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    records: list[list[str]] = []
+    rows: list[int] = []
+    lines: list[int] = []
+    try:
+        header = next(reader)
+        width = len(header)
+        start = reader.line_num + 1
+        for row, record in enumerate(reader):
+            if len(record) == width:
+                records.append(record)
+                rows.append(row)
+                lines.append(start)
+            else:
+                what = "a blank line" if not record else f"{len(record)} fields"
+                findings.append(rule("TM004").finding(
+                    f"row has {what}; the header has {width} columns; the row is not checked",
+                    value=str(len(record)), expected=str(width), row=row, line=start))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ReadError(Failure(
+            f"cannot parse line {reader.line_num}: {exc}", where, line=reader.line_num)) from None
+    keep, header_findings = _dedupe_header(header)
+    findings[:0] = header_findings
+    if len(keep) < width:
+        records = [[r[i] for i in keep] for r in records]
+        header = [header[i] for i in keep]
+    index = pd.Index(rows, dtype="int64")
+    frame = pd.DataFrame(records, columns=header, dtype=str, index=index)
+    if not rows and not any(f.code == "TM004" for f in findings):
+        findings.append(rule("TM006").finding("table has a header and no rows", line=1))
+    return Table(where, frame, pd.Series(lines, index=index, dtype="int64"), findings)

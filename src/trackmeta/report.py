@@ -1,0 +1,77 @@
+"""The outcome of a run: findings, failures, counts and provenance, with exit-code logic."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from trackmeta._version import __version__
+from trackmeta.checks.release import Count
+from trackmeta.findings import Failure, Finding, Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    failures: tuple[Failure, ...] = ()
+    files: tuple[str, ...] = ()
+    rows: int = 0
+    tracks: int = 0
+    tracks_by_type: Mapping[str, int] = field(default_factory=dict)
+    counts: tuple[Count, ...] | None = None
+    fail_on: Severity | None = Severity.ERROR
+    schemas: tuple[Mapping[str, str], ...] = ()
+    ontologies: tuple[Mapping[str, Any], ...] = ()
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 a finding at or above --fail-on, 2 trackmeta could not do its job."""
+        if self.failures:
+            return EXIT_FAILURE
+        if self.fail_on is not None and any(f.severity >= self.fail_on for f in self.findings):
+            return EXIT_FINDINGS
+        return EXIT_CLEAN
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == EXIT_CLEAN
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "files": len(self.files),
+            "rows": self.rows,
+            "tracks": self.tracks,
+            "tracks_by_type": dict(self.tracks_by_type),
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
+            "infos": self.count(Severity.INFO),
+            "failures": len(self.failures),
+            "by_rule": dict(sorted(Counter(f.code for f in self.findings).items())),
+            "fail_on": str(self.fail_on) if self.fail_on is not None else "never",
+            "exit_code": self.exit_code,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "trackmeta": __version__,
+            "summary": self.summary(),
+            "files": list(self.files),
+            "findings": [
+                {**asdict(f), "severity": str(f.severity)} for f in self.findings
+            ],
+            "failures": [asdict(f) for f in self.failures],
+            "expectations": None if self.counts is None else [asdict(c) for c in self.counts],
+            "schemas": list(map(dict, self.schemas)),
+            "ontologies": list(map(dict, self.ontologies)),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

@@ -1,0 +1,208 @@
+"""The rule catalogue: every rule's stable code, kebab-case name, default severity and doc.
+
+Codes are never reused. TM0xx input and table structure, TM1xx column values, TM2xx ontology
+terms, TM3xx cross-column, TM4xx release level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from trackmeta.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    why: str
+    example: str
+    fix: str
+
+    def finding(
+        self,
+        message: str,
+        *,
+        column: str | None = None,
+        value: str | None = None,
+        expected: str | None = None,
+        fix: str | None = None,
+        row: int | None = None,
+        path: str | None = None,
+        line: int | None = None,
+    ) -> Finding:
+        """A finding of this rule; the engine fills in path and line where it knows them."""
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            message=message,
+            path=path,
+            line=line,
+            column=column,
+            value=value,
+            expected=expected,
+            fix=fix,
+            row=row,
+        )
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_ALL = (
+    Rule("TM001", "missing-column", E,
+         "A column the output type requires is absent from the table.",
+         "Every track of the output type needs the value; without the column none has it.",
+         "A CHIP_HISTONE table without a `histone_mark` column.",
+         "Add the column with a value on every row."),
+    Rule("TM002", "unknown-column", W,
+         "The header names a column that no output type spec defines.",
+         "A misspelt column (`ontology_curi`) silently carries data nobody checks.",
+         "A column `biosample` next to `biosample_name`.",
+         "Rename it to the column it was meant to be, or drop it."),
+    Rule("TM003", "duplicate-column", E,
+         "The header names the same column twice.",
+         "Readers keep one of the two silently; which one differs from tool to tool.",
+         "`name\\tstrand\\tname`",
+         "Keep one column of that name."),
+    Rule("TM004", "ragged-row", E,
+         "A row has more or fewer fields than the header.",
+         "Values shift into the wrong columns; the row cannot be read reliably and is not checked.",
+         "A row with 14 fields under a 15-column header (a tab lost in an edit).",
+         "Give the row exactly one field per header column (empty fields stay as empty strings)."),
+    Rule("TM005", "unknown-output-type", E,
+         "The `output_type` value names no output type in schemas/.",
+         "The row cannot be checked against any spec and no model output matches it.",
+         "`output_type` = `OutputType.RNASEQ`.",
+         "Use one of the 11 names (RNA_SEQ, CAGE, ...), with or without the `OutputType.` prefix."),
+    Rule("TM006", "empty-table", W,
+         "The table has a header and no rows.",
+         "An empty table in a release usually means a failed export.",
+         "A file holding only the header line.",
+         "Export the tracks again, or drop the file from the release."),
+    Rule("TM007", "byte-order-mark", W,
+         "The file starts with a UTF-8 byte order mark.",
+         "Many readers take the mark as part of the first column's name (`\\ufeffname`).",
+         "A TSV saved by a spreadsheet program as 'UTF-8 with BOM'.",
+         "Save the file as plain UTF-8."),
+    Rule("TM101", "missing-value", E,
+         "A column the output type requires is empty on this row.",
+         "A track without, say, its ontology term cannot be selected or interpreted.",
+         "A DNASE row with an empty `biosample_type`.",
+         "Fill in the value."),
+    Rule("TM102", "unexpected-value", E,
+         "A column the output type does not use has a value on this row.",
+         "The value describes another output type's data (a histone mark on an RNA-seq track).",
+         "An RNA_SEQ row with `histone_mark` = `H3K27ac`.",
+         "Empty the field, or move the row to the output type it belongs to."),
+    Rule("TM103", "value-not-allowed", E,
+         "The value is not one of the values the column allows for this output type.",
+         "Consumers select tracks by these values; an unknown one is never selected.",
+         "A CAGE row with `strand` = `.` (CAGE tracks are stranded).",
+         "Use one of the allowed values listed in `expected`."),
+    Rule("TM104", "surrounding-whitespace", E,
+         "The value has leading or trailing whitespace.",
+         "`'CL:0000084 '` differs from `'CL:0000084'` in every join and lookup; trackmeta never strips it silently.",
+         "`biosample_name` = `'T-cell '`.",
+         "Remove the surrounding whitespace."),
+    Rule("TM105", "not-a-positive-number", E,
+         "The value is not a finite positive number.",
+         "`nonzero_mean` scales the track; zero, negative, NaN or text breaks normalisation.",
+         "`nonzero_mean` = `-0.3` or `nan`.",
+         "Give the mean of the track's non-zero values, a finite number above 0."),
+    Rule("TM106", "pattern-mismatch", E,
+         "The value does not have the form the column requires.",
+         "Histone marks and protein targets follow fixed nomenclatures; other forms are typos.",
+         "`histone_mark` = `h3k27ac`.",
+         "Write the value in the column's nomenclature (see `expected`)."),
+    Rule("TM201", "malformed-curie", E,
+         "The ontology term is not a CURIE of the form PREFIX:digits.",
+         "A term that cannot be parsed cannot be looked up in any ontology.",
+         "`ontology_curie` = `CL_0000084` or `CL:84a`.",
+         "Write the term as PREFIX:digits, e.g. `CL:0000084`."),
+    Rule("TM202", "curie-prefix-not-allowed", E,
+         "The CURIE's prefix is not one of the ontologies declared in ontologies/releases/.",
+         "AlphaGenome biosamples are described with CL, UBERON, EFO, CLO or NTR terms only.",
+         "`ontology_curie` = `cl:0000084` or `MONDO:0005148`.",
+         "Use a term of a declared ontology (prefixes are case-sensitive)."),
+    Rule("TM203", "curie-id-format", E,
+         "The CURIE's local id does not have the number of digits its ontology uses.",
+         "`CL:84` and `CL:0000084` look alike to people but are different strings to every tool.",
+         "`ontology_curie` = `UBERON:2245`.",
+         "Zero-pad the id to the ontology's width, e.g. `UBERON:0002245`."),
+    Rule("TM301", "name-curie-mismatch", E,
+         "The track name embeds a CURIE that differs from the row's `ontology_curie`.",
+         "Names are built from the term; a different one means the name or the term was edited alone.",
+         "`name` = `CL:0000084 ATAC-seq` with `ontology_curie` = `CL:0000100`.",
+         "Make the name and the term agree."),
+    Rule("TM302", "duplicate-track", E,
+         "Another row has the same output type, name and strand.",
+         "Tracks are addressed by (output type, name, strand); a duplicate makes the choice ambiguous.",
+         "Two RNA_SEQ rows `UBERON:0000948 total RNA-seq` on strand `+`.",
+         "Remove the duplicate or give the tracks distinct names."),
+    Rule("TM303", "gtex-tissue-source-mismatch", E,
+         "`gtex_tissue` is set on a row whose `data_source` is not `gtex`, or missing on a GTEx row.",
+         "GTEx tracks are selected by tissue; a tissue on an ENCODE track, or none on a GTEx one, misleads.",
+         "An RNA_SEQ row with `data_source` = `encode` and `gtex_tissue` = `Liver`.",
+         "Set `gtex_tissue` exactly on the rows whose `data_source` is `gtex`."),
+    Rule("TM401", "units-mismatch", E,
+         "A `units` column or the release manifest disagrees with the output type's units (Table 1).",
+         "Values in other units are misread by every consumer of the predictions.",
+         "CHIP_TF declared in `Normalized read signal` instead of `Fold-change over control`.",
+         "Declare the units of Table 1 for that output type."),
+    Rule("TM402", "resolution-mismatch", E,
+         "A `resolution` column or the release manifest disagrees with the output type's resolution.",
+         "Positions are computed from the resolution; a wrong one shifts every prediction.",
+         "CONTACT_MAPS declared at `128bp` instead of `2048bp`.",
+         "Declare the resolution of Table 1 for that output type."),
+    Rule("TM403", "track-count-differs", E,
+         "The number of tracks of an output type differs from the expected count (`--expect table1`).",
+         "A release that lost or gained tracks changes what every request returns.",
+         "RNA_SEQ with 660 tracks where Table 1 says 667.",
+         "Restore the missing tracks, or update the expectation with the release notes."),
+    Rule("TM404", "biosample-count-differs", E,
+         "The number of distinct biosamples (ontology terms) of an output type differs from the expected count.",
+         "Biosample coverage is what users choose output types by.",
+         "DNASE with 300 distinct terms where Table 1 says 305.",
+         "Restore the missing biosamples, or update the expectation."),
+)
+
+RULES: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in _ALL})
+
+
+def rule(code: str) -> Rule:
+    """The rule with this code; KeyError names the code when there is none."""
+    return RULES[code]
+
+
+def find_rule(code_or_name: str) -> Rule | None:
+    """Look a rule up by code (case-insensitive) or by kebab-case name."""
+    wanted = code_or_name.strip()
+    if wanted.upper() in RULES:
+        return RULES[wanted.upper()]
+    return next((r for r in RULES.values() if r.name == wanted.lower()), None)
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which rules run, by code prefix, as ruff's --select/--ignore: the longer prefix wins."""
+
+    select: tuple[str, ...] = ("TM",)
+    ignore: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for prefix in (*self.select, *self.ignore):
+            if not any(code.startswith(prefix.upper()) for code in RULES):
+                raise ValueError(f"no rule code starts with {prefix!r} (see `trackmeta rules`)")
+
+    def enabled(self, code: str) -> bool:
+        best_select = max((len(p) for p in self.select if code.startswith(p.upper())), default=-1)
+        best_ignore = max((len(p) for p in self.ignore if code.startswith(p.upper())), default=-1)
+        return best_select > best_ignore
+
+    def filter(self, findings: Iterable[Finding]) -> list[Finding]:
+        return [f for f in findings if self.enabled(f.code)]

@@ -1,0 +1,250 @@
+"""Load the declarative specs (schemas/, ontologies/), check them against their meta-schemas,
+and freeze them into typed objects. A broken spec is the tool failing (SpecError, exit 2)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from trackmeta.resources import data_dir
+
+
+class SpecError(Exception):
+    """A spec file is unreadable or breaks its meta-schema."""
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    name: str
+    description: str
+    kind: str
+    values: tuple[str, ...] | None
+    separator: str | None
+    pattern: str | None
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """How one output type uses a column: required or optional, and its allowed values."""
+
+    column: ColumnDef
+    required: bool
+    values: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Pairing:
+    column: str
+    when_column: str
+    equals: str
+
+
+@dataclass(frozen=True)
+class OutputTypeSpec:
+    name: str
+    aliases: tuple[str, ...]
+    description: str
+    units: str
+    resolution_bp: int
+    tracks_per_row: int
+    table1_tracks: int
+    table1_biosamples: int | None
+    columns: Mapping[str, ColumnUse]
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
+class OntologyDecl:
+    prefix: str
+    title: str
+    id_digits: int
+    resolvable: bool
+    release_version: str | None
+    release_source: str | None
+    release_file: str | None
+
+
+@dataclass(frozen=True)
+class GtexTissue:
+    name: str
+    display: str
+    curie: str
+    label: str
+    gtex_documented_curie: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Specs:
+    """Everything declared as data, loaded once per process."""
+
+    columns: Mapping[str, ColumnDef]
+    pairings: tuple[Pairing, ...]
+    output_types: Mapping[str, OutputTypeSpec]
+    ontologies: Mapping[str, OntologyDecl]
+    gtex_tissues: tuple[GtexTissue, ...]
+    type_names: Mapping[str, str]  # lower-cased name or alias -> output type name
+
+    def output_type(self, text: str) -> OutputTypeSpec | None:
+        """Resolve `RNA_SEQ`, `OutputType.RNA_SEQ`, `rna_seq` or a declared alias."""
+        key = text.strip()
+        if key.startswith("OutputType."):
+            key = key[len("OutputType."):]
+        name = self.type_names.get(key.lower())
+        return self.output_types[name] if name is not None else None
+
+    def gtex_names(self) -> tuple[str, ...]:
+        """Both spellings of every GTEx tissue."""
+        return tuple(n for t in self.gtex_tissues for n in (t.name, t.display))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _load(path: Path, meta_schema: Path) -> Any:
+    import jsonschema
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            document = yaml.safe_load(handle)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SpecError(f"{path}: cannot read spec: {exc}") from None
+    schema = json.loads(meta_schema.read_text(encoding="utf-8"))
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.path)
+    )
+    if errors:
+        details = "; ".join(
+            f"at /{'/'.join(str(p) for p in e.path)}: {e.message}" for e in errors[:5]
+        )
+        raise SpecError(f"{path}: breaks {meta_schema.name}: {details}")
+    return document
+
+
+def _column_def(name: str, raw: Mapping[str, Any], gtex: tuple[GtexTissue, ...]) -> ColumnDef:
+    values = raw.get("values")
+    if raw.get("values_from") == "gtex_tissues":
+        values = [n for t in gtex for n in (t.name, t.display)]
+    return ColumnDef(
+        name=name,
+        description=raw["description"],
+        kind=raw["kind"],
+        values=tuple(values) if values is not None else None,
+        separator=raw.get("separator"),
+        pattern=raw.get("pattern"),
+    )
+
+
+def _output_type(
+    path: Path, raw: Mapping[str, Any], columns: Mapping[str, ColumnDef]
+) -> OutputTypeSpec:
+    uses: dict[str, ColumnUse] = {}
+    for column_name, use in raw["columns"].items():
+        if column_name not in columns:
+            raise SpecError(f"{path}: column {column_name!r} is not defined in columns.yaml")
+        if isinstance(use, str):
+            use = {"presence": use}
+        column = columns[column_name]
+        values = tuple(use["values"]) if "values" in use else column.values
+        if "values" in use and column.values is not None:
+            stray = set(use["values"]) - set(column.values)
+            if stray:
+                raise SpecError(
+                    f"{path}: values {sorted(stray)} of {column_name!r} are not allowed by columns.yaml"
+                )
+        uses[column_name] = ColumnUse(column, use["presence"] == "required", values)
+    table1 = raw["table1"]
+    return OutputTypeSpec(
+        name=raw["output_type"],
+        aliases=tuple(raw.get("aliases", ())),
+        description=raw["description"],
+        units=raw["units"],
+        resolution_bp=raw["resolution_bp"],
+        tracks_per_row=raw["tracks_per_row"],
+        table1_tracks=table1["tracks"],
+        table1_biosamples=table1["unique_biosamples"],
+        columns=MappingProxyType(uses),
+        path=path,
+        sha256=_sha256(path),
+    )
+
+
+def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> Specs:
+    """Read and meta-validate every spec; raise SpecError naming the file on any problem."""
+    schemas = schemas or data_dir("schemas")
+    ontologies = ontologies or data_dir("ontologies")
+
+    gtex_raw = _load(ontologies / "gtex_tissues.yaml", ontologies / "meta/gtex_tissues.schema.json")
+    gtex = tuple(
+        GtexTissue(
+            name=t["name"],
+            display=t["display"],
+            curie=t["curie"],
+            label=t["label"],
+            gtex_documented_curie=t.get("gtex_documented_curie"),
+            note=t.get("note"),
+        )
+        for t in gtex_raw["tissues"]
+    )
+
+    decls: dict[str, OntologyDecl] = {}
+    for path in sorted((ontologies / "releases").glob("*.yaml")):
+        raw = _load(path, ontologies / "meta/release.schema.json")
+        release = raw.get("release", {})
+        decls[raw["prefix"]] = OntologyDecl(
+            prefix=raw["prefix"],
+            title=raw["title"],
+            id_digits=raw["id_digits"],
+            resolvable=raw["resolvable"],
+            release_version=release.get("version"),
+            release_source=release.get("source"),
+            release_file=release.get("file"),
+        )
+
+    columns_raw = _load(schemas / "columns.yaml", schemas / "meta/columns.schema.json")
+    columns = {
+        name: _column_def(name, raw, gtex) for name, raw in columns_raw["columns"].items()
+    }
+    pairings = tuple(
+        Pairing(p["column"], p["present_when"]["column"], p["present_when"]["equals"])
+        for p in columns_raw["pairings"]
+    )
+
+    output_types: dict[str, OutputTypeSpec] = {}
+    for path in sorted((schemas / "output_types").glob("*.yaml")):
+        spec = _output_type(
+            path, _load(path, schemas / "meta/output_type.schema.json"), columns
+        )
+        if spec.name in output_types:
+            raise SpecError(f"{path}: output type {spec.name} is declared twice")
+        output_types[spec.name] = spec
+    if not output_types:
+        raise SpecError(f"{schemas / 'output_types'}: no output type specs found")
+
+    return Specs(
+        columns=MappingProxyType(columns),
+        pairings=pairings,
+        output_types=MappingProxyType(output_types),
+        ontologies=MappingProxyType(decls),
+        gtex_tissues=gtex,
+        type_names=MappingProxyType(
+            {key.lower(): spec.name for spec in output_types.values()
+             for key in (spec.name, *spec.aliases)}
+        ),
+    )
+
+
+@cache
+def default_specs() -> Specs:
+    """The specs shipped with this installation, loaded once per process."""
+    return load_specs()
