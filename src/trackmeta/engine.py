@@ -146,12 +146,12 @@ def check(
         raw = [*table.findings, *type_findings, *_check_table(table, types, specs)]
         findings.extend(_locate(f, table) for f in raw)
 
-    for path, finding in duplicate_tracks(
+    by_path = {t.path: t for t, _ in tables}
+    for table_path, finding in duplicate_tracks(
         [(t.path, t.frame, types) for t, types in tables],
         {t.path: t.lines for t, _ in tables},
     ):
-        table = next(t for t, _ in tables if t.path == path)
-        findings.append(_locate(finding, table))
+        findings.append(_locate(finding, by_path[table_path]))
     for manifest in manifests:
         found, broken = manifest_findings(manifest, specs)
         findings.extend(found)

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from trackmeta.findings import Failure, Finding
 from trackmeta.rules import rule
@@ -44,7 +44,7 @@ class Table:
     findings: list[Finding] = field(default_factory=list)
 
     def line_of(self, row: int) -> int | None:
-        return int(self.lines.at[row]) if self.lines is not None else None
+        return int(cast("int", self.lines.at[row])) if self.lines is not None else None
 
 
 def is_table_file(path: Path) -> bool:
@@ -111,7 +111,7 @@ def _read_parquet(data: bytes, where: str) -> Table:
     except ImportError:
         raise ReadError(Failure(
             "reading Parquet needs pyarrow: pip install 'trackmeta[parquet]'", where)) from None
-    except Exception as exc:  # pyarrow raises many types for a corrupt file  # noqa: BLE001
+    except Exception as exc:  # pyarrow raises many types for a corrupt file
         raise ReadError(Failure(f"not a readable Parquet file: {exc}", where)) from None
     return from_dataframe(frame, where)
 

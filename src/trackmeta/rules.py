@@ -106,7 +106,8 @@ _ALL = (
          "Use one of the allowed values listed in `expected`."),
     Rule("TM104", "surrounding-whitespace", E,
          "The value has leading or trailing whitespace.",
-         "`'CL:0000084 '` differs from `'CL:0000084'` in every join and lookup; trackmeta never strips it silently.",
+         ("`'CL:0000084 '` differs from `'CL:0000084'` in every join and lookup; "
+          "trackmeta never strips it silently."),
          "`biosample_name` = `'T-cell '`.",
          "Remove the surrounding whitespace."),
     Rule("TM105", "not-a-positive-number", E,
@@ -165,7 +166,7 @@ _ALL = (
          "RNA_SEQ with 660 tracks where Table 1 says 667.",
          "Restore the missing tracks, or update the expectation with the release notes."),
     Rule("TM404", "biosample-count-differs", E,
-         "The number of distinct biosamples (ontology terms) of an output type differs from the expected count.",
+         "The number of distinct biosamples (ontology terms) of an output type differs from the expectation.",
          "Biosample coverage is what users choose output types by.",
          "DNASE with 300 distinct terms where Table 1 says 305.",
          "Restore the missing biosamples, or update the expectation."),

@@ -138,6 +138,26 @@ def _curie_check(code: str, column: str, specs: Specs) -> tuple[pa.Check, _Expla
     return (pa.Check(lambda s: by_distinct(_stripped(s), passes), name=code), _Explain(explain))
 
 
+def _presence_checks(
+    column: str, otype: str, use: ColumnUse | None
+) -> Iterator[tuple[pa.Check, _Explain]]:
+    """Whitespace on every column; non-empty where required; empty where the type has no use."""
+    yield (
+        pa.Check(lambda s: s == _stripped(s), name="TM104"),
+        _Explain(lambda v: (f"{column} {v!r} has leading or trailing whitespace", None, v.strip())),
+    )
+    if use is None:
+        yield (
+            pa.Check(lambda s: _stripped(s) == "", name="TM102"),
+            _Explain(lambda v: (f"{column} is {v!r}, but {otype} tracks have no {column}", "empty", "")),
+        )
+    elif use.required:
+        yield (
+            pa.Check(lambda s: _stripped(s) != "", name="TM101"),
+            _Explain(lambda v: (f"{column} is empty; {otype} requires it", "a value", None)),
+        )
+
+
 def compile_schema(spec: OutputTypeSpec, specs: Specs) -> CompiledSchema:
     """One pandera schema per output type, over every column that columns.yaml defines."""
     columns: dict[str, pa.Column] = {}
@@ -149,24 +169,8 @@ def compile_schema(spec: OutputTypeSpec, specs: Specs) -> CompiledSchema:
         use = spec.columns.get(name)
         if use is None and name in _ALWAYS_ALLOWED:
             use = ColumnUse(col, required=False, values=None)
-        checks: list[tuple[pa.Check, _Explain]] = [(
-            pa.Check(lambda s: s == _stripped(s), name="TM104"),
-            _Explain(lambda v, c=name: (f"{c} {v!r} has leading or trailing whitespace",
-                                        None, v.strip())),
-        )]
-        if use is None:
-            checks.append((
-                pa.Check(lambda s: _stripped(s) == "", name="TM102"),
-                _Explain(lambda v, c=name: (f"{c} is {v!r}, but {otype} tracks have no {c}",
-                                            "empty", "")),
-            ))
-        else:
-            if use.required:
-                checks.append((
-                    pa.Check(lambda s: _stripped(s) != "", name="TM101"),
-                    _Explain(lambda v, c=name: (f"{c} is empty; {otype} requires it",
-                                                "a value", None)),
-                ))
+        checks = list(_presence_checks(name, otype, use))
+        if use is not None:
             checks.extend(_value_checks(spec, use, specs))
         for check, how in checks:
             explain[(name, str(check.name))] = how
@@ -180,7 +184,7 @@ def compile_schema(spec: OutputTypeSpec, specs: Specs) -> CompiledSchema:
 
 
 def run_schema(compiled: CompiledSchema, frame: pd.DataFrame) -> Iterator[Finding]:
-    """Validate lazily; yield one finding per failure case (row set, path and line left to the engine)."""
+    """Validate lazily; one finding per failure case (the engine fills in path and line)."""
     try:
         compiled.schema.validate(frame, lazy=True)
     except SchemaErrors as errors:
@@ -193,9 +197,7 @@ def run_schema(compiled: CompiledSchema, frame: pd.DataFrame) -> Iterator[Findin
                     f"column {value!r} is required for {compiled.spec.name} and missing",
                     column=str(value), line=1)
                 continue
-            how = compiled.explain.get((str(column), str(check)))
-            if how is None:
-                raise RuntimeError(f"unexpected pandera failure {check!r} on {column!r}: {value!r}")
+            how = compiled.explain[(str(column), str(check))]
             message, expected, fix = how.explain(str(value))
             yield rule(str(check)).finding(
                 message, column=str(column), value=str(value), expected=expected, fix=fix,

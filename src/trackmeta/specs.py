@@ -160,7 +160,7 @@ def _output_type(
             stray = set(use["values"]) - set(column.values)
             if stray:
                 raise SpecError(
-                    f"{path}: values {sorted(stray)} of {column_name!r} are not allowed by columns.yaml"
+                    f"{path}: values {sorted(stray)} of {column_name!r} are not in columns.yaml"
                 )
         uses[column_name] = ColumnUse(column, use["presence"] == "required", values)
     table1 = raw["table1"]

@@ -90,7 +90,7 @@ def duplicate_tracks(
     for _, group in tracks[dup].groupby(["type", "name", "strand"], sort=False):
         first = group.iloc[0]
         first_line = lines.get(first["path"])
-        where = (f"line {int(first_line.at[first['row']])}" if first_line is not None
+        where = (f"line {first_line.at[first['row']]}" if first_line is not None
                  else f"row {first['row']}")
         for _, later in group.iloc[1:].iterrows():
             yield later["path"], rule("TM302").finding(

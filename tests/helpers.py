@@ -1,0 +1,35 @@
+"""Test helpers: the valid fixture table, editing it cell by cell, and the ../shared data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VALID = FIXTURES / "valid.tsv"
+REPO = Path(__file__).parent.parent
+SHARED = REPO.parent / "shared" / "data"
+REAL_TSV = SHARED / "alphagenome_human_track_metadata_2025-08.tsv"
+
+needs_shared = pytest.mark.skipif(
+    not REAL_TSV.is_file(),
+    reason=f"the real AlphaGenome metadata is not at {REAL_TSV} (../shared beside the checkout)",
+)
+
+
+def valid_lines() -> list[list[str]]:
+    """The valid fixture as lists of fields; index 0 is the header (line 1)."""
+    return [line.split("\t") for line in VALID.read_text(encoding="utf-8").splitlines()]
+
+
+def edited(lines: list[list[str]], line: int, column: str, value: str) -> list[list[str]]:
+    """A copy with the cell at (physical line, column name) replaced."""
+    out = [list(fields) for fields in lines]
+    out[line - 1][out[0].index(column)] = value
+    return out
+
+
+def to_text(lines: list[list[str]], delimiter: str = "\t") -> str:
+    return "".join(delimiter.join(fields) + "\n" for fields in lines)

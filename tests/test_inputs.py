@@ -1,0 +1,147 @@
+"""Bad input never crashes and is never silently accepted; input files are never modified."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import trackmeta
+from tests.helpers import VALID, to_text, valid_lines
+from trackmeta.cli import main
+
+Write = Callable[..., Path]
+
+
+def failure_of(path: Path | list[Path], **options: str) -> str:
+    report = trackmeta.check(path, **options)  # type: ignore[arg-type]
+    assert report.exit_code == 2
+    assert len(report.failures) == 1
+    return report.failures[0].message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert "no such file" in failure_of(tmp_path / "nope.tsv")
+
+
+def test_directory_without_tables(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("hello")
+    assert "no metadata tables" in failure_of(tmp_path)
+
+
+def test_empty_file(write: Write) -> None:
+    assert "file is empty" in failure_of(write(""))
+
+
+def test_binary_file(write: Write) -> None:
+    assert "binary" in failure_of(write(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
+
+
+def test_non_utf8_names_line_and_byte(write: Write) -> None:
+    data = to_text(valid_lines()).encode().replace(b"T-cell", b"T-c\xe9ll", 1)
+    report = trackmeta.check(write(data))
+    assert report.exit_code == 2
+    failure = report.failures[0]
+    assert failure.line == 2
+    assert "0xe9" in failure.message
+
+
+def test_wrong_delimiter_is_named(write: Write) -> None:
+    message = failure_of(write(to_text(valid_lines())), delimiter=",")
+    assert "'\\t'" in message and "--delimiter" in message
+
+
+def test_csv_is_sniffed(write: Write) -> None:
+    lines = [[f'"{v}"' if "," in v else v for v in fields] for fields in valid_lines()]
+    report = trackmeta.check(write(to_text(lines, ","), "release.csv"))
+    assert report.ok, report.findings
+    assert report.rows == 25
+
+
+def test_gzip(write: Write) -> None:
+    report = trackmeta.check(write(gzip.compress(VALID.read_bytes()), "release.tsv.gz"))
+    assert report.ok and report.rows == 25
+
+
+def test_corrupt_gzip(write: Write) -> None:
+    assert "gzip" in failure_of(write(b"\x1f\x8b\x08\x00garbage", "x.tsv.gz"))
+
+
+def test_parquet(tmp_path: Path) -> None:
+    path = tmp_path / "release.parquet"
+    pd.read_csv(VALID, sep="\t", dtype=str, keep_default_na=False).to_parquet(path)
+    report = trackmeta.check(path)
+    assert report.ok and report.rows == 25
+
+
+def test_corrupt_parquet(write: Write) -> None:
+    assert "Parquet" in failure_of(write(b"PAR1 this is not parquet", "x.parquet"))
+
+
+def test_huge_field(write: Write) -> None:
+    lines = valid_lines()
+    lines[1][4] = "x" * (2 << 20)
+    report = trackmeta.check(write(to_text(lines)))
+    assert report.exit_code == 2
+    assert report.failures[0].line == 2
+    assert "field larger than field limit" in report.failures[0].message
+
+
+def test_ragged_rows_and_blank_lines_are_findings(write: Write) -> None:
+    text = to_text(valid_lines()[:3]) + "\n" + "a\tb\n" + to_text(valid_lines()[3:4])
+    report = trackmeta.check(write(text))
+    assert [(f.line, f.code) for f in report.findings] == [(4, "TM004"), (5, "TM004")]
+    assert report.rows == 3
+
+
+def test_multiline_quoted_field_keeps_physical_lines(write: Write) -> None:
+    lines = valid_lines()
+    lines[1][4] = '"T-\ncell"'  # the record on line 2 spans lines 2 and 3
+    lines[2][7] = "bogus"  # so the next record starts on physical line 4
+    report = trackmeta.check(write(to_text(lines)))
+    assert [(f.line, f.column, f.code) for f in report.findings] == [
+        (4, "data_source", "TM103")]
+
+
+def test_output_type_cannot_be_told(write: Write) -> None:
+    text = to_text([f[:11] + f[12:] for f in valid_lines()])
+    assert "--output-type" in failure_of(write(text, "tracks.tsv"))
+
+
+def test_output_type_from_file_name(write: Write) -> None:
+    rows = [f[:11] + f[12:] for n, f in enumerate(valid_lines(), 1) if n in (1, 4, 5)]
+    report = trackmeta.check(write(to_text(rows), "cage.tsv"))
+    assert report.ok and report.tracks_by_type == {"CAGE": 2}
+
+
+def test_unknown_output_type_option(write: Write) -> None:
+    with pytest.raises(ValueError, match="unknown output type"):
+        trackmeta.check(write(to_text(valid_lines())), output_type="RNA")
+
+
+def test_inputs_are_never_modified(write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(b"\xef\xbb\xbf" + to_text(valid_lines()).replace("T-cell", "T-cell ").encode())
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert main(["check", str(path)]) == 1
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_dataframe_is_checked_in_memory_and_left_alone() -> None:
+    frame = pd.read_csv(VALID, sep="\t", keep_default_na=False)
+    frame.loc[3, "strand"] = "."
+    snapshot = frame.copy()
+    report = trackmeta.check(frame)
+    assert [(f.row, f.column, f.code, f.line) for f in report.findings] == [
+        (3, "strand", "TM103", None)]
+    pd.testing.assert_frame_equal(frame, snapshot)
+
+
+def test_dataframe_with_native_types() -> None:
+    frame = pd.read_csv(VALID, sep="\t")  # floats, NaN, booleans as the client returns them
+    assert frame["genetically_modified"].dtype == object or frame["nonzero_mean"].dtype == float
+    report = trackmeta.check(frame)
+    assert report.ok, report.findings

@@ -1,0 +1,163 @@
+"""Every rule has a failing and a passing fixture; findings are asserted at (line, column, code)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+import trackmeta
+from trackmeta.rules import RULES
+
+from tests.helpers import edited, to_text, valid_lines
+
+
+@dataclass(frozen=True)
+class Case:
+    code: str
+    outcome: str  # "fail" or "pass"
+    make: Callable[[], str | bytes]
+    where: tuple[tuple[int | None, str | None], ...] = ()  # (line, column) of each finding
+    name: str = "table.tsv"
+    options: dict[str, str] = field(default_factory=dict)
+    manifest: str | None = None
+
+
+def cell(line: int, column: str, value: str) -> Callable[[], str]:
+    return lambda: to_text(edited(valid_lines(), line, column, value))
+
+
+def cells(*edits: tuple[int, str, str]) -> Callable[[], str]:
+    def make() -> str:
+        lines = valid_lines()
+        for line, column, value in edits:
+            lines = edited(lines, line, column, value)
+        return to_text(lines)
+
+    return make
+
+
+def drop_column(column: str) -> Callable[[], str]:
+    def make() -> str:
+        lines = valid_lines()
+        i = lines[0].index(column)
+        return to_text([fields[:i] + fields[i + 1:] for fields in lines])
+
+    return make
+
+
+def add_column(name: str, value: str) -> Callable[[], str]:
+    return lambda: to_text([fields + [name if n == 0 else value] for n, fields in
+                            enumerate(valid_lines())])
+
+
+def only_rows(*lines: int) -> Callable[[], str]:
+    return lambda: to_text([fields for n, fields in enumerate(valid_lines(), 1)
+                            if n == 1 or n in lines])
+
+
+def valid() -> str:
+    return to_text(valid_lines())
+
+
+CASES = [
+    Case("TM001", "fail", drop_column("histone_mark"), ((1, "histone_mark"),)),
+    Case("TM001", "pass", lambda: to_text(  # a CAGE-only table needs no transcription_factor
+        [f[:-1] for n, f in enumerate(valid_lines(), 1) if n in (1, 4, 5)])),
+    Case("TM002", "fail", add_column("biosample", "x"), ((1, "biosample"),)),
+    Case("TM002", "pass", valid),
+    Case("TM003", "fail", lambda: to_text([f + [f[0]] for f in valid_lines()]), ((1, "name"),)),
+    Case("TM003", "pass", valid),
+    Case("TM004", "fail", lambda: valid() + "extra\trow\n", ((27, None),)),
+    Case("TM004", "pass", valid),
+    Case("TM005", "fail", cell(9, "output_type", "OutputType.RNA_SEQS"), ((9, "output_type"),)),
+    Case("TM005", "pass", cell(9, "output_type", "RNA_SEQ")),
+    Case("TM006", "fail", lambda: to_text(valid_lines()[:1]), ((1, None),)),
+    Case("TM006", "pass", only_rows(2)),
+    Case("TM007", "fail", lambda: b"\xef\xbb\xbf" + valid().encode(), ((1, None),)),
+    Case("TM007", "pass", lambda: valid().encode()),
+    Case("TM101", "fail", cell(6, "biosample_type", ""), ((6, "biosample_type"),)),
+    Case("TM101", "pass", cell(8, "gtex_tissue", "")),  # optional for RNA_SEQ
+    Case("TM102", "fail", cell(8, "histone_mark", "H3K27ac"), ((8, "histone_mark"),)),
+    Case("TM102", "pass", cell(11, "histone_mark", "H3K27ac")),
+    Case("TM103", "fail", cell(4, "strand", "."), ((4, "strand"),)),
+    Case("TM103", "pass", cell(8, "strand", ".")),  # RNA_SEQ allows unstranded
+    Case("TM103", "fail", cell(2, "biosample_life_stage", "adult, child"),
+         ((2, "biosample_life_stage"),)),
+    Case("TM103", "pass", cell(2, "biosample_life_stage", "adult,child")),
+    Case("TM104", "fail", cell(5, "biosample_name", "fat cell "), ((5, "biosample_name"),)),
+    Case("TM104", "pass", cell(5, "biosample_name", "fat cell")),
+    Case("TM105", "fail", cell(2, "nonzero_mean", "nan"), ((2, "nonzero_mean"),)),
+    Case("TM105", "fail", cell(3, "nonzero_mean", "0"), ((3, "nonzero_mean"),)),
+    Case("TM105", "pass", cell(2, "nonzero_mean", "1e-3")),
+    Case("TM106", "fail", cell(11, "histone_mark", "h3k27ac"), ((11, "histone_mark"),)),
+    Case("TM106", "pass", cell(11, "histone_mark", "H3K27ac")),
+    Case("TM201", "fail", cells((2, "ontology_curie", "CL_0000084"), (2, "name", "ATAC-seq")),
+         ((2, "ontology_curie"),)),
+    Case("TM201", "pass", valid),
+    Case("TM202", "fail", cells((2, "ontology_curie", "MONDO:0005148"), (2, "name", "ATAC-seq")),
+         ((2, "ontology_curie"),)),
+    Case("TM202", "pass", cells((2, "ontology_curie", "CLO:0026782"), (2, "name", "ATAC-seq"))),
+    Case("TM203", "fail", cell(7, "ontology_curie", "CL:84"), ((7, "ontology_curie"),)),
+    Case("TM203", "pass", cell(7, "ontology_curie", "CL:0000084")),
+    Case("TM301", "fail", cell(2, "ontology_curie", "CL:0000100"), ((2, "name"),)),
+    Case("TM301", "pass", cell(23, "name", "4dn:4DNFI9GMP2J8")),
+    Case("TM302", "fail", lambda: valid() + "\t".join(valid_lines()[1]) + "\n", ((27, "name"),)),
+    Case("TM302", "pass", valid),  # same names on both strands (SPLICE_SITES) are distinct
+    Case("TM303", "fail", cell(8, "gtex_tissue", "Liver"), ((8, "gtex_tissue"),)),
+    Case("TM303", "pass", cell(21, "gtex_tissue", "Liver")),  # SPLICE_JUNCTIONS has no source
+    # a units column: right for RNA_SEQ, CAGE and PROCAP rows, wrong for all others
+    Case("TM401", "fail", add_column("units", "Normalized read signal"),
+         tuple((n, "units") for n in (2, 3, 6, 7, *range(11, 25)))),
+    Case("TM401", "pass", lambda: to_text(
+        [f + ["units" if n == 1 else "Normalized read signal"]
+         for n, f in enumerate(valid_lines(), 1) if n in (1, 4, 5, 8, 25)])),
+    Case("TM401", "pass", valid, manifest="output_types:\n  CAGE: {units: Normalized read signal}\n"),
+    Case("TM401", "fail", valid, ((2, "units"),),
+         manifest="output_types:\n  CAGE: {units: Normalized insertion signal}\n"),
+    Case("TM402", "fail", valid, ((3, "resolution"),),
+         manifest="output_types:\n  DNASE:\n    resolution: 128bp\n"),
+    Case("TM402", "fail", add_column("resolution", "128bp"),
+         tuple((n, "resolution") for n in (*range(2, 11), *range(15, 27)))),
+    Case("TM402", "pass", valid, manifest="output_types:\n  CONTACT_MAPS: {resolution: 2048 bp}\n"),
+    Case("TM403", "fail", valid, ((None, "output_type"),) * 10, options={"expect": "table1"}),
+    Case("TM403", "pass", valid),
+    Case("TM404", "fail", valid, ((None, "ontology_curie"),) * 10, options={"expect": "table1"}),
+    Case("TM404", "pass", valid),
+]
+
+
+def _run(case: Case, tmp_path: Path) -> list[tuple[int | None, str | None]]:
+    content = case.make()
+    target = tmp_path / "release"
+    target.mkdir()
+    path = target / case.name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    if case.manifest is not None:
+        (target / "manifest.yaml").write_text(case.manifest, encoding="utf-8")
+    report = trackmeta.check(target if case.manifest is not None else path,
+                             output_type=case.options.get("output_type"),
+                             expect=case.options.get("expect"))
+    assert not report.failures, report.failures
+    return [(f.line, f.column) for f in report.findings if f.code == case.code]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.code}-{c.outcome}")
+def test_rule_case(case: Case, tmp_path: Path) -> None:
+    found = _run(case, tmp_path)
+    if case.outcome == "pass":
+        assert found == []
+    else:
+        assert sorted(found, key=str) == sorted(case.where, key=str)
+
+
+def test_every_rule_has_a_failing_and_a_passing_case() -> None:
+    covered = {(c.code, c.outcome) for c in CASES}
+    missing = [f"{code} {outcome}" for code in RULES for outcome in ("fail", "pass")
+               if (code, outcome) not in covered]
+    assert missing == []
