@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 import trackmeta
-from trackmeta.rules import RULES
-
 from tests.helpers import edited, to_text, valid_lines
+from trackmeta.rules import RULES
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def drop_column(column: str) -> Callable[[], str]:
 
 
 def add_column(name: str, value: str) -> Callable[[], str]:
-    return lambda: to_text([fields + [name if n == 0 else value] for n, fields in
+    return lambda: to_text([[*fields, name if n == 0 else value] for n, fields in
                             enumerate(valid_lines())])
 
 
@@ -68,7 +67,7 @@ CASES = [
         [f[:-1] for n, f in enumerate(valid_lines(), 1) if n in (1, 4, 5)])),
     Case("TM002", "fail", add_column("biosample", "x"), ((1, "biosample"),)),
     Case("TM002", "pass", valid),
-    Case("TM003", "fail", lambda: to_text([f + [f[0]] for f in valid_lines()]), ((1, "name"),)),
+    Case("TM003", "fail", lambda: to_text([[*f, f[0]] for f in valid_lines()]), ((1, "name"),)),
     Case("TM003", "pass", valid),
     Case("TM004", "fail", lambda: valid() + "extra\trow\n", ((27, None),)),
     Case("TM004", "pass", valid),
@@ -112,7 +111,7 @@ CASES = [
     Case("TM401", "fail", add_column("units", "Normalized read signal"),
          tuple((n, "units") for n in (2, 3, 6, 7, *range(11, 25)))),
     Case("TM401", "pass", lambda: to_text(
-        [f + ["units" if n == 1 else "Normalized read signal"]
+        [[*f, "units" if n == 1 else "Normalized read signal"]
          for n, f in enumerate(valid_lines(), 1) if n in (1, 4, 5, 8, 25)])),
     Case("TM401", "pass", valid, manifest="output_types:\n  CAGE: {units: Normalized read signal}\n"),
     Case("TM401", "fail", valid, ((2, "units"),),

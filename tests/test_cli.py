@@ -1,0 +1,117 @@
+"""The command: exit codes, formats, streams, rule docs; no traceback ever reaches the user."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO, VALID, to_text, valid_lines
+from trackmeta.cli import main
+
+EXAMPLE = REPO / "examples" / "release"
+Capture = pytest.CaptureFixture[str]
+
+
+def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # argparse's own exits
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_table_exits_0(capsys: Capture) -> None:
+    code, out, err = run(capsys, "check", str(VALID))
+    assert (code, err) == (0, "")
+    assert out.startswith("ok: 1 file, 25 rows, 27 tracks; 0 errors")
+
+
+def test_example_release_findings_exit_1(capsys: Capture) -> None:
+    code, out, _ = run(capsys, "check", str(EXAMPLE), "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    located = {(f["line"], f["column"], f["code"]) for f in report["findings"]}
+    assert {(5, "biosample_name", "TM104"), (7, "ontology_curie", "TM203")} <= located
+
+
+def test_fail_on_and_ignore(capsys: Capture) -> None:
+    assert run(capsys, "check", str(EXAMPLE), "--fail-on", "never")[0] == 0
+    assert run(capsys, "check", str(EXAMPLE), "--ignore", "TM104,TM2")[0] == 0
+    code, out, _ = run(capsys, "check", str(EXAMPLE), "--select", "TM104", "--format", "json")
+    assert code == 1 and {f["code"] for f in json.loads(out)["findings"]} == {"TM104"}
+
+
+def test_warning_threshold(write: Callable[..., Path], capsys: Capture) -> None:
+    path = write(to_text([[*f, "x"] for f in valid_lines()]))  # TM002 is a warning
+    assert run(capsys, "check", str(path))[0] == 0
+    assert run(capsys, "check", str(path), "--fail-on", "warning")[0] == 1
+
+
+def test_unknown_select_prefix_is_a_usage_error(capsys: Capture) -> None:
+    code, out, err = run(capsys, "check", str(VALID), "--select", "XX9")
+    assert code == 2 and out == "" and "no rule code starts with 'XX9'" in err
+
+
+def test_bad_arguments_exit_2(capsys: Capture) -> None:
+    assert run(capsys, "check", str(VALID), "--format", "yaml")[0] == 2
+    assert run(capsys, "check")[0] == 2
+    code, _, err = run(capsys, "check", str(VALID), "--output-type", "RNA")
+    assert code == 2 and "unknown output type 'RNA'" in err
+
+
+def test_unreadable_input_exit_2_reports_the_rest(tmp_path: Path, capsys: Capture) -> None:
+    code, out, err = run(capsys, "check", str(VALID), str(tmp_path / "missing.tsv"))
+    assert code == 2
+    assert "missing.tsv: no such file or directory" in err
+    assert "1 input not checked" in out
+
+
+def test_output_file(tmp_path: Path, capsys: Capture) -> None:
+    target = tmp_path / "report.json"
+    code, out, _ = run(capsys, "check", str(EXAMPLE), "--format", "json", "-o", str(target))
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text())["summary"]["exit_code"] == 1
+
+
+def test_expect_table1_side_by_side(capsys: Capture) -> None:
+    code, out, _ = run(capsys, "check", str(VALID), "--expect", "table1")
+    assert code == 1
+    assert "Table 1 comparison" in out
+    assert "RNA_SEQ" in out and "3 / 667" in out
+
+
+def test_rules_and_rule(capsys: Capture) -> None:
+    code, out, _ = run(capsys, "rules")
+    assert code == 0 and "TM203  curie-id-format" in out
+    code, out, _ = run(capsys, "rule", "curie-id-format")
+    assert code == 0
+    for heading in ("What it does", "Why is this bad?", "Example", "Use instead"):
+        assert heading in out
+    assert run(capsys, "rule", "TM999")[0] == 2
+
+
+def test_internal_errors_never_show_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import trackmeta.engine
+
+    def boom(*_: object, **__: object) -> None:
+        raise KeyError("bug")
+
+    monkeypatch.setattr(trackmeta.engine, "check", boom)
+    code, _out, err = run(capsys, "check", str(VALID))
+    assert code == 2 and "internal error" in err and "Traceback" not in err
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "trackmeta", "check", str(EXAMPLE), "--format", "github"],
+        capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert "::error file=" in result.stdout and "title=TM203 curie-id-format" in result.stdout

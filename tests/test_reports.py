@@ -1,0 +1,61 @@
+"""Machine-readable reports validate against their published schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import trackmeta
+from tests.helpers import REPO, SHARED, VALID
+from trackmeta.render import render
+
+EXAMPLE = REPO / "examples" / "release"
+REPORT_SCHEMA = json.loads((REPO / "schemas/report/report.schema.json").read_text())
+
+
+@pytest.mark.parametrize("source", [EXAMPLE, VALID, [VALID, REPO / "missing.tsv"]],
+                         ids=["findings", "clean", "failure"])
+def test_json_report_matches_its_schema(source: Path | list[Path]) -> None:
+    report = trackmeta.check(source, expect="table1")
+    document = json.loads(render(report, "json"))
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
+    assert document["summary"]["exit_code"] == report.exit_code
+
+
+def test_report_schema_is_a_valid_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(REPORT_SCHEMA)
+
+
+@pytest.mark.skipif(not (SHARED / "formats/sarif-schema-2.1.0.json").is_file(),
+                    reason="../shared/data/formats/sarif-schema-2.1.0.json is absent")
+def test_sarif_matches_the_sarif_schema() -> None:
+    schema = json.loads((SHARED / "formats/sarif-schema-2.1.0.json").read_text())
+    report = trackmeta.check([EXAMPLE, REPO / "missing.tsv"])
+    document = json.loads(render(report, "sarif"))
+    jsonschema.Draft4Validator(schema).validate(document)
+    results = document["runs"][0]["results"]
+    assert {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+            for r in results} >= {("TM104", 5), ("TM203", 7)}
+
+
+@pytest.mark.skipif(not (SHARED / "formats/JUnit.xsd").is_file(),
+                    reason="../shared/data/formats/JUnit.xsd is absent")
+@pytest.mark.parametrize("source", [EXAMPLE, VALID], ids=["findings", "clean"])
+def test_junit_matches_the_junit_schema(source: Path) -> None:
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(SHARED / "formats/JUnit.xsd")))
+    document = etree.fromstring(render(trackmeta.check(source), "junit").encode())
+    schema.assertValid(document)
+    failures = sum(int(s.get("failures")) for s in document.iter("testsuite"))
+    assert failures == (2 if source == EXAMPLE else 0)
+
+
+def test_text_groups_by_file_and_summarises() -> None:
+    text = render(trackmeta.check(EXAMPLE), "text")
+    lines = text.splitlines()
+    assert lines[0].endswith("track_metadata.tsv")
+    assert lines[-1].startswith("FAILED: 1 file, 25 rows, 27 tracks; 2 errors")
