@@ -51,11 +51,11 @@ def test_junit_matches_the_junit_schema(source: Path) -> None:
     document = etree.fromstring(render(trackmeta.check(source), "junit").encode())
     schema.assertValid(document)
     failures = sum(int(s.get("failures")) for s in document.iter("testsuite"))
-    assert failures == (2 if source == EXAMPLE else 0)
+    assert failures == (3 if source == EXAMPLE else 0)
 
 
 def test_text_groups_by_file_and_summarises() -> None:
     text = render(trackmeta.check(EXAMPLE), "text")
     lines = text.splitlines()
     assert lines[0].endswith("track_metadata.tsv")
-    assert lines[-1].startswith("FAILED: 1 file, 25 rows, 27 tracks; 2 errors")
+    assert lines[-1] == "FAILED: 1 file, 25 rows, 27 tracks; 3 errors, 2 warnings"

@@ -11,7 +11,9 @@ from trackmeta._version import __version__
 from trackmeta.findings import Failure, Finding, Severity
 
 if TYPE_CHECKING:
+    from trackmeta.api import resolve
     from trackmeta.engine import check
+    from trackmeta.ontology.resolver import Resolution
     from trackmeta.report import Report
     from trackmeta.rules import RULES, Rule
 
@@ -20,15 +22,19 @@ __all__ = [
     "Failure",
     "Finding",
     "Report",
+    "Resolution",
     "Rule",
     "Severity",
     "__version__",
     "check",
+    "resolve",
 ]
 
 _LAZY = {
     "check": ("trackmeta.engine", "check"),
     "Report": ("trackmeta.report", "Report"),
+    "Resolution": ("trackmeta.ontology.resolver", "Resolution"),
+    "resolve": ("trackmeta.api", "resolve"),
     "RULES": ("trackmeta.rules", "RULES"),
     "Rule": ("trackmeta.rules", "Rule"),
 }

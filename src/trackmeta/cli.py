@@ -34,6 +34,19 @@ def _delimiter(text: str) -> str:
     return value
 
 
+def _ontology(text: str) -> tuple[str, Path]:
+    prefix, sep, path = text.partition("=")
+    if not sep or not prefix or not path:
+        raise argparse.ArgumentTypeError(f"expected PREFIX=PATH (e.g. CL=cl-basic.obo), not {text!r}")
+    return prefix.strip(), Path(path)
+
+
+def _add_ontology_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ontology", type=_ontology, action="append", default=[], metavar="PREFIX=PATH",
+        help="use this OBO/OWL/OBO-JSON release for PREFIX instead of the bundled one (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="trackmeta", description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"trackmeta {__version__}")
@@ -62,6 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--expect", choices=("table1",),
                        help="compare track and biosample counts with Table 1")
     check.add_argument("--quiet", "-q", action="store_true", help="no diagnostics on stderr")
+    _add_ontology_option(check)
+
+    resolve = commands.add_parser(
+        "resolve", help="resolve ontology terms against the pinned releases",
+        description="Resolve CURIEs: status (ok, obsolete, unknown, malformed, provisional, "
+                    "unresolved), label, synonyms, replacement, release. Exit 1 unless all are ok.")
+    resolve.add_argument("curies", nargs="+", metavar="CURIE")
+    resolve.add_argument("--format", choices=("text", "json"), default="text")
+    _add_ontology_option(resolve)
+
+    listing = commands.add_parser("ontologies", help="list the declared ontology releases")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    _add_ontology_option(listing)
 
     commands.add_parser("rules", help="list every rule")
     one = commands.add_parser("rule", help="explain one rule")
@@ -76,6 +102,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     report = check(
         args.paths, output_type=args.output_type, delimiter=args.delimiter,
         select=args.select, ignore=args.ignore, expect=args.expect, fail_on=args.fail_on,
+        ontologies=dict(args.ontology),
     )
     document = render(report, args.format)
     if args.output is not None:
@@ -115,7 +142,53 @@ def _cmd_rule(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": _cmd_check, "rules": _cmd_rules, "rule": _cmd_rule}
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from trackmeta.ontology.resolver import Resolver
+    from trackmeta.specs import default_specs
+
+    resolver = Resolver(default_specs(), dict(args.ontology))
+    results = [resolver.resolve(curie) for curie in args.curies]
+    if args.format == "json":
+        print(json.dumps([dataclasses.asdict(r) for r in results], indent=2, ensure_ascii=False))
+    else:
+        for r in results:
+            print(f"{r.curie}\t{r.status}\t{r.message}")
+            if r.synonyms:
+                print(f"\tsynonyms: {'; '.join(r.synonyms)}")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _cmd_ontologies(args: argparse.Namespace) -> int:
+    import json
+
+    from trackmeta.ontology.resolver import Resolver
+    from trackmeta.specs import default_specs
+
+    resolver = Resolver(default_specs(), dict(args.ontology))
+    for prefix in default_specs().ontologies:
+        resolver.index(prefix)  # load (and verify) every release that is declared or given
+    releases = resolver.releases()
+    if args.format == "json":
+        print(json.dumps(releases, indent=2))
+    else:
+        for entry in releases:
+            version = entry.get("version") or "-"
+            where = entry.get("source") or entry.get("note") or ""
+            terms = f"{entry['terms']} terms" if "terms" in entry else ""
+            print(f"{entry['prefix']:<7} {version:<11} {terms:<12} {where}")
+    return 0
+
+
+COMMANDS = {
+    "check": _cmd_check,
+    "rules": _cmd_rules,
+    "rule": _cmd_rule,
+    "resolve": _cmd_resolve,
+    "ontologies": _cmd_ontologies,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,9 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the last line of defence: no traceback for users
         from trackmeta.engine import UsageError
+        from trackmeta.ontology.sources import OntologyError
         from trackmeta.specs import SpecError
 
-        if isinstance(exc, (UsageError, SpecError, ValueError)) and not os.environ.get(
+        if isinstance(exc, (UsageError, SpecError, OntologyError, ValueError)) and not os.environ.get(
                 "TRACKMETA_DEBUG"):
             print(f"trackmeta: error: {exc}", file=sys.stderr)
             return EXIT_FAILURE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +17,11 @@ from trackmeta.specs import Specs, default_specs
 if TYPE_CHECKING:
     import pandas as pd
 
+    from trackmeta.checks.ontology import OntologyJudge
+
 Source = "str | Path | pd.DataFrame | Sequence[str | Path]"
 EXPECTATIONS = ("table1",)
+ONTOLOGY_RULES = ("TM204", "TM205", "TM206", "TM207", "TM208", "TM209", "TM210", "TM211")
 
 
 class UsageError(ValueError):
@@ -68,8 +71,11 @@ def _unknown_columns(table: Table, specs: Specs) -> Iterable[Finding]:
                 column=str(column), value=str(column), line=1)
 
 
-def _check_table(table: Table, types: pd.Series, specs: Specs) -> Iterable[Finding]:
+def _check_table(
+    table: Table, types: pd.Series, specs: Specs, judge: OntologyJudge | None
+) -> Iterable[Finding]:
     from trackmeta.checks.cross_column import name_curie_mismatch, pairing_mismatch
+    from trackmeta.checks.ontology import ontology_findings
     from trackmeta.schema import compile_schema, run_schema
 
     yield from _unknown_columns(table, specs)
@@ -80,6 +86,8 @@ def _check_table(table: Table, types: pd.Series, specs: Specs) -> Iterable[Findi
         yield from run_schema(compiled, table.frame.loc[rows])
     yield from name_curie_mismatch(table.frame, specs)
     yield from pairing_mismatch(table.frame, types, specs)
+    if judge is not None:
+        yield from ontology_findings(table.frame, types, judge)
 
 
 def _locate(finding: Finding, table: Table) -> Finding:
@@ -102,15 +110,20 @@ def check(
     ignore: Sequence[str] = (),
     expect: str | None = None,
     fail_on: str | None = "error",
+    ontologies: Mapping[str, str | Path] | None = None,
     specs: Specs | None = None,
 ) -> Report:
     """Validate metadata tables (paths, a release directory or a DataFrame) and return a Report.
 
     Bad metadata becomes findings; inputs that cannot be read become failures (exit code 2).
+    `ontologies` maps a prefix to a release file read with pronto (OBO, OWL, OBO-JSON) instead of
+    the bundled release.
     """
     import pandas as pd
 
     from trackmeta.checks.cross_column import duplicate_tracks
+    from trackmeta.checks.ontology import OntologyJudge
+    from trackmeta.ontology.resolver import Resolver
     from trackmeta.checks.release import Count, manifest_findings, table1_findings
 
     specs = specs or default_specs()
@@ -118,6 +131,9 @@ def check(
     if expect is not None and expect not in EXPECTATIONS:
         raise UsageError(f"unknown expectation {expect!r}; choose from {', '.join(EXPECTATIONS)}")
     threshold = None if fail_on in (None, "never") else Severity.parse(str(fail_on))
+    resolver = Resolver(specs, {k: Path(v) for k, v in (ontologies or {}).items()})
+    judge = (OntologyJudge(specs, resolver)
+             if any(selection.enabled(code) for code in ONTOLOGY_RULES) else None)
 
     failures: list[Failure] = []
     findings: list[Finding] = []
@@ -143,7 +159,7 @@ def check(
             failures.append(exc.failure)
             continue
         tables.append((table, types))
-        raw = [*table.findings, *type_findings, *_check_table(table, types, specs)]
+        raw = [*table.findings, *type_findings, *_check_table(table, types, specs, judge)]
         findings.extend(_locate(f, table) for f in raw)
 
     by_path = {t.path: t for t, _ in tables}
@@ -191,9 +207,5 @@ def check(
             {"output_type": s.name, "file": s.path.name, "sha256": s.sha256}
             for s in specs.output_types.values()
         ),
-        ontologies=tuple(
-            {"prefix": d.prefix, "title": d.title, "version": d.release_version,
-             "source": d.release_source}
-            for d in specs.ontologies.values()
-        ),
+        ontologies=tuple(resolver.releases()),
     )

@@ -51,7 +51,7 @@ class Rule:
         )
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
 _ALL = (
     Rule("TM001", "missing-column", E,
@@ -135,6 +135,49 @@ _ALL = (
          "`CL:84` and `CL:0000084` look alike to people but are different strings to every tool.",
          "`ontology_curie` = `UBERON:2245`.",
          "Zero-pad the id to the ontology's width, e.g. `UBERON:0002245`."),
+    Rule("TM204", "unknown-term", E,
+         "The CURIE is well formed but is not a term of the pinned ontology release.",
+         "A term the release does not know selects no tracks and describes nothing.",
+         "`ontology_curie` = `CL:9999999`.",
+         "Use the term the biosample name means (`fix` suggests one by label when it can)."),
+    Rule("TM205", "obsolete-term", E,
+         "The term is obsolete in the pinned release.",
+         "Obsolete terms drop out of ontology-aware searches and may have been merged or split.",
+         "`ontology_curie` = `CL:0010003` (obsolete; replaced by CL:0000322).",
+         "Use the replacement named in the finding; where only candidates are listed, choose one "
+         "by hand: no automatic replacement is safe."),
+    Rule("TM206", "provisional-term", W,
+         "The id is an ENCODE new term request (NTR), not a term of any ontology release.",
+         "Provisional ids cannot be resolved, related to other terms or found by ontology search.",
+         "`ontology_curie` = `NTR:0000856`.",
+         "Replace it with the ontology term it was requested as, once that term exists."),
+    Rule("TM207", "unresolved-term", I,
+         "No release of the term's ontology is loaded, so only its syntax was checked.",
+         "Nothing is known of such a term: it may be unknown or obsolete.",
+         "`ontology_curie` = `CLO:0026782` without `--ontology CLO=cl.owl`.",
+         "Give a release of that ontology with `--ontology PREFIX=PATH`."),
+    Rule("TM208", "biosample-name-mismatch", W,
+         "biosample_name is neither the term's label nor one of its synonyms.",
+         "A name that describes another biosample means the name or the term is wrong.",
+         "`biosample_name` = `mesenchymal cell` with CL:0000134 ('mesenchymal stem cell').",
+         "Use the term's label (in `expected`), or the term that the name means."),
+    Rule("TM209", "biosample-name-near-match", W,
+         "biosample_name differs from the term's label or exact synonym only in case or punctuation, "
+         "or matches a synonym that is not exact.",
+         "Near-matches usually mean the right term, spelt in a way that joins and searches miss.",
+         "`biosample_name` = `T cell` vs label `T cell` is fine; `t-cell` is a near-match.",
+         "Use the label or an exact synonym verbatim."),
+    Rule("TM210", "biosample-type-mismatch", W,
+         "The term does not fit the biosample_type: wrong ontology, or outside the type's branch.",
+         "Tracks are chosen by biosample type; a tissue described by a cell line term misleads.",
+         "`biosample_type` = `primary_cell` with `UBERON:0000948` (heart).",
+         "Fix the biosample_type or the term; the branches are declared in "
+         "ontologies/biosample_types.yaml."),
+    Rule("TM211", "gtex-term-mismatch", E,
+         "The row's ontology term is not the term its gtex_tissue maps to.",
+         "GTEx tracks are found by tissue and by term; the two must name the same tissue.",
+         "`Brain_Cerebellar_Hemisphere` with UBERON:0002037 (cerebellum) instead of UBERON:0002245.",
+         "Use the term of ontologies/gtex_tissues.yaml for that tissue (in `fix`)."),
     Rule("TM301", "name-curie-mismatch", E,
          "The track name embeds a CURIE that differs from the row's `ontology_curie`.",
          "Names are built from the term; a different one means the name or the term was edited alone.",

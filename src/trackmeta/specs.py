@@ -71,6 +71,7 @@ class OntologyDecl:
     release_version: str | None
     release_source: str | None
     release_file: str | None
+    release_sha256: str | None
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,14 @@ class GtexTissue:
 
 
 @dataclass(frozen=True)
+class BiosampleTypeRule:
+    """Terms fitting a biosample_type: prefix -> branch roots (empty: any term of that prefix)."""
+
+    name: str
+    branches: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class Specs:
     """Everything declared as data, loaded once per process."""
 
@@ -92,6 +101,7 @@ class Specs:
     output_types: Mapping[str, OutputTypeSpec]
     ontologies: Mapping[str, OntologyDecl]
     gtex_tissues: tuple[GtexTissue, ...]
+    biosample_types: Mapping[str, BiosampleTypeRule]
     type_names: Mapping[str, str]  # lower-cased name or alias -> output type name
 
     def output_type(self, text: str) -> OutputTypeSpec | None:
@@ -102,9 +112,9 @@ class Specs:
         name = self.type_names.get(key.lower())
         return self.output_types[name] if name is not None else None
 
-    def gtex_names(self) -> tuple[str, ...]:
-        """Both spellings of every GTEx tissue."""
-        return tuple(n for t in self.gtex_tissues for n in (t.name, t.display))
+    def gtex_tissue(self, name: str) -> GtexTissue | None:
+        """The tissue spelt either way ('Brain_Cerebellar_Hemisphere' or 'Brain - ...')."""
+        return next((t for t in self.gtex_tissues if name in (t.name, t.display)), None)
 
 
 def _sha256(path: Path) -> str:
@@ -209,7 +219,21 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
             release_version=release.get("version"),
             release_source=release.get("source"),
             release_file=release.get("file"),
+            release_sha256=release.get("sha256"),
         )
+
+    types_raw = _load(ontologies / "biosample_types.yaml",
+                      ontologies / "meta/biosample_types.schema.json")
+    biosample_types = {
+        name: BiosampleTypeRule(name, MappingProxyType(
+            {prefix: tuple(roots) for prefix, roots in branches.items()}))
+        for name, branches in types_raw["biosample_types"].items()
+    }
+    for rule in biosample_types.values():
+        for prefix in rule.branches:
+            if prefix not in decls:
+                raise SpecError(f"{ontologies / 'biosample_types.yaml'}: {rule.name} names "
+                                f"undeclared ontology {prefix}")
 
     columns_raw = _load(schemas / "columns.yaml", schemas / "meta/columns.schema.json")
     columns = {
@@ -237,6 +261,7 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
         output_types=MappingProxyType(output_types),
         ontologies=MappingProxyType(decls),
         gtex_tissues=gtex,
+        biosample_types=MappingProxyType(biosample_types),
         type_names=MappingProxyType(
             {key.lower(): spec.name for spec in output_types.values()
              for key in (spec.name, *spec.aliases)}

@@ -1,0 +1,142 @@
+"""Ontology checks (TM204-TM211), judged once per distinct (term, name, type, tissue) tuple and
+mapped back to every row that holds it: the cost follows distinct values, not rows."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from functools import cache
+
+import pandas as pd
+
+from trackmeta.curie import curie_problem
+from trackmeta.findings import Finding
+from trackmeta.ontology.resolver import Resolution, Resolver, fold
+from trackmeta.rules import rule
+from trackmeta.specs import Specs
+
+COLUMNS = ("ontology_curie", "biosample_name", "biosample_type", "gtex_tissue")
+EXACT_SCOPES = ("EXACT", "")  # "" where the source gives no scope (cellxgene JSON)
+
+
+def _live_label(label: str) -> str:
+    """Labels of obsolete terms carry an 'obsolete' prefix that names never do."""
+    for prefix in ("obsolete_", "obsolete "):
+        if label.startswith(prefix):
+            return label[len(prefix):]
+    return label
+
+
+class OntologyJudge:
+    """Judges one tuple at a time; remembers resolutions so each CURIE is resolved once."""
+
+    def __init__(self, specs: Specs, resolver: Resolver) -> None:
+        self.specs = specs
+        self.resolver = resolver
+        self.resolve = cache(resolver.resolve)
+
+    def judge(self, curie: str, name: str, btype: str, tissue: str) -> Iterator[Finding]:
+        if curie and curie_problem(curie, self.specs.ontologies) is None:
+            resolution = self.resolve(curie)
+            yield from self._status(resolution, name)
+            if resolution.status in ("ok", "obsolete") and name:
+                yield from self._name(resolution, name)
+            if btype:
+                yield from self._biosample_type(resolution, btype)
+        if tissue and curie:
+            yield from self._gtex(curie, tissue)
+
+    def _status(self, res: Resolution, name: str) -> Iterator[Finding]:
+        if res.status == "unknown":
+            prefix = res.curie.split(":", 1)[0]
+            guesses = self.resolver.names_for(prefix).get(fold(name), []) if name else []
+            yield rule("TM204").finding(
+                res.message + (f"; {name!r} is {', '.join(guesses)}" if guesses else ""),
+                column="ontology_curie", value=res.curie,
+                expected=f"a term of {res.release}", fix=guesses[0] if len(guesses) == 1 else None)
+        elif res.status == "obsolete":
+            same = res.replacement is not None and res.replacement_label is not None
+            yield rule("TM205").finding(
+                res.message, column="ontology_curie", value=res.curie,
+                expected=res.replacement or (", ".join(res.candidates) or None),
+                fix=res.replacement if same else None)
+        elif res.status == "provisional":
+            yield rule("TM206").finding(res.message, column="ontology_curie", value=res.curie)
+        elif res.status == "unresolved":
+            yield rule("TM207").finding(res.message, column="ontology_curie", value=res.curie)
+
+    def _name(self, res: Resolution, name: str) -> Iterator[Finding]:
+        term = self.resolver.term(res.curie)
+        assert term is not None and res.label is not None
+        label = _live_label(term.label)
+        exact = {label} | {text for text, scope in term.synonyms if scope in EXACT_SCOPES}
+        if name in exact:
+            return
+        other_scopes = {text: scope for text, scope in term.synonyms if scope not in EXACT_SCOPES}
+        folded = {fold(text) for text in exact}
+        if name in other_scopes or fold(name) in folded:
+            how = (f"a {other_scopes[name]} synonym" if name in other_scopes
+                   else "the label or an exact synonym but for case or punctuation")
+            yield rule("TM209").finding(
+                f"biosample_name {name!r} matches {how} of {res.curie} ('{label}')",
+                column="biosample_name", value=name, expected=label, fix=label)
+            return
+        yield rule("TM208").finding(
+            f"biosample_name {name!r} is not a name of {res.curie} ('{label}')",
+            column="biosample_name", value=name, expected=label)
+
+    def _biosample_type(self, res: Resolution, btype: str) -> Iterator[Finding]:
+        kind = self.specs.biosample_types.get(btype)
+        if kind is None or res.status == "provisional":
+            return  # not an allowed biosample_type (TM103), or an id no release can place (TM206)
+        prefix = res.curie.split(":", 1)[0]
+        roots = kind.branches.get(prefix)
+        if roots is None:
+            yield rule("TM210").finding(
+                f"biosample_type {btype!r} takes {' or '.join(kind.branches)} terms, "
+                f"not {prefix} ({res.curie}{self._label(res)})",
+                column="biosample_type", value=btype,
+                expected=f"a term of {', '.join(kind.branches)}")
+            return
+        term = self.resolver.term(res.curie)
+        if not roots or res.status != "ok" or term is None or not term.parents:
+            return  # any term accepted, or a term the release cannot place
+        if not self.resolver.is_under(res.curie, roots):
+            yield rule("TM210").finding(
+                f"{res.curie}{self._label(res)} is not under the {btype} branch "
+                f"({', '.join(roots[:3])}{', ...' if len(roots) > 3 else ''})",
+                column="biosample_type", value=btype, expected=f"a term under {roots[0]}")
+
+    @staticmethod
+    def _label(res: Resolution) -> str:
+        return f" '{res.label}'" if res.label else ""
+
+    def _gtex(self, curie: str, tissue: str) -> Iterator[Finding]:
+        mapped = self.specs.gtex_tissue(tissue)
+        if mapped is None or mapped.curie == curie:
+            return  # an unknown tissue is TM103's
+        note = ""
+        if curie == mapped.gtex_documented_curie:
+            note = (f"; {curie} is the term GTEx documents, but AlphaGenome maps "
+                    f"'{mapped.display}' to {mapped.curie} ('{mapped.label}')")
+        yield rule("TM211").finding(
+            f"gtex_tissue {tissue!r} maps to {mapped.curie} ('{mapped.label}'), "
+            f"not {curie}{note}",
+            column="ontology_curie", value=curie, expected=mapped.curie, fix=mapped.curie)
+
+
+def ontology_findings(
+    frame: pd.DataFrame, types: pd.Series, judge: OntologyJudge
+) -> Iterator[Finding]:
+    """Findings for every row of a table with a known output type."""
+    if "ontology_curie" not in frame:
+        return
+    known = frame[types != ""]
+    columns = {c: known[c] if c in known else pd.Series("", index=known.index) for c in COLUMNS}
+    tuples = pd.DataFrame(columns)
+    for key, positions in tuples.groupby(list(COLUMNS), sort=False).indices.items():
+        curie, name, btype, tissue = (str(k).strip() for k in key)
+        templates = list(judge.judge(curie, name, btype, tissue))
+        for row in known.index[positions]:
+            for template in templates:
+                yield dataclasses.replace(template, row=int(row))

@@ -1,0 +1,1 @@
+"""Ontology releases: sources (bundled, pronto files, pulled), the compiled index, resolution."""

@@ -1,0 +1,129 @@
+"""The compiled ontology index: id -> (label, synonyms, obsolete, replacements, parents).
+
+Compiled once per release from whatever source, and cached on disk keyed by the source's sha256.
+A cache file carries the sha256 of its own payload: a corrupt or stale file is rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+FORMAT = 2  # bump whenever the encoded layout changes
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    label: str
+    synonyms: tuple[tuple[str, str], ...]  # (text, scope); scope "" where the source has none
+    obsolete: bool
+    replaced_by: tuple[str, ...]
+    consider: tuple[str, ...]
+    parents: tuple[str, ...]  # is_a and part_of, at distance 1
+
+
+@dataclass(frozen=True)
+class Release:
+    """Which release an index was compiled from: named in every report."""
+
+    prefix: str
+    version: str
+    source: str  # cellxgene-ontology-guide, a file path, or a pulled URL
+    sha256: str  # of the source file
+
+    def describe(self) -> str:
+        return f"{self.prefix} {self.version} ({self.source})"
+
+
+Row = tuple[str, tuple[tuple[str, str], ...], bool, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def row_of(term: Term) -> Row:
+    return (term.label, term.synonyms, term.obsolete, term.replaced_by, term.consider, term.parents)
+
+
+@dataclass(frozen=True)
+class OntologyIndex:
+    """Terms kept as plain tuples (fast to load); a Term is made only for the ids looked up."""
+
+    release: Release
+    rows: Mapping[str, Row]
+
+    def get(self, curie: str) -> Term | None:
+        row = self.rows.get(curie)
+        return None if row is None else Term(curie, *row)
+
+    def __contains__(self, curie: object) -> bool:
+        return curie in self.rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _encode(index: OntologyIndex) -> bytes:
+    r = index.release
+    payload = marshal.dumps({
+        "format": FORMAT,
+        "release": (r.prefix, r.version, r.source, r.sha256),
+        "rows": dict(index.rows),
+    })
+    return hashlib.sha256(payload).digest() + payload
+
+
+def _decode(data: bytes, expected_sha256: str) -> OntologyIndex | None:
+    digest, payload = data[:32], data[32:]
+    if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        raw = marshal.loads(payload)
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            return None
+        release = Release(*raw["release"])
+        rows = raw["rows"]
+    except (EOFError, ValueError, TypeError, KeyError):
+        return None
+    if release.sha256 != expected_sha256 or not isinstance(rows, dict):
+        return None
+    return OntologyIndex(release, MappingProxyType(rows))
+
+
+def cache_dir() -> Path:
+    """$TRACKMETA_CACHE_DIR, else $XDG_CACHE_HOME/trackmeta, else ~/.cache/trackmeta."""
+    explicit = os.environ.get("TRACKMETA_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "trackmeta"
+
+
+def cache_path(prefix: str, source_sha256: str) -> Path:
+    return cache_dir() / "index" / f"{prefix}-{source_sha256[:24]}-m{marshal.version}.idx"
+
+
+def load_or_build(
+    prefix: str, source_sha256: str, build: Callable[[], OntologyIndex]
+) -> tuple[OntologyIndex, bool]:
+    """The cached index for this source, or a freshly built (and cached) one; True if cached."""
+    path = cache_path(prefix, source_sha256)
+    try:
+        cached = _decode(path.read_bytes(), source_sha256)
+    except OSError:
+        cached = None
+    if cached is not None:
+        return cached, True
+    index = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+            handle.write(_encode(index))
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return index, False

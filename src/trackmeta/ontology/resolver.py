@@ -1,0 +1,217 @@
+"""Resolve CURIEs against pinned releases: status, label, synonyms, replacement, ancestry.
+
+Releases load lazily, one per prefix, from the compiled index cache; a release that cannot be
+verified or read raises OntologyError (exit 2), never a silent fall-back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trackmeta.curie import curie_problem
+from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build
+from trackmeta.ontology.sources import (
+    OntologyError,
+    bundled_file,
+    from_cellxgene,
+    from_pronto,
+    sha256_file,
+)
+from trackmeta.specs import OntologyDecl, Specs
+
+STATUSES = ("ok", "obsolete", "unknown", "malformed", "provisional", "unresolved")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a pinned release says about one CURIE."""
+
+    curie: str
+    status: str  # one of STATUSES
+    message: str
+    label: str | None = None
+    synonyms: tuple[str, ...] = ()
+    replacement: str | None = None  # a live term reached through replaced_by
+    replacement_label: str | None = None
+    candidates: tuple[str, ...] = ()  # `consider` terms where no replacement is safe
+    release: str | None = None
+    chain: tuple[str, ...] = field(default=())  # replaced_by hops taken
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def fold(text: str) -> str:
+    """Case and punctuation folded: 'T-cell' and 't cell' compare equal."""
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+class Resolver:
+    """One per run: holds the releases used, loaded on first need."""
+
+    def __init__(self, specs: Specs, overrides: Mapping[str, Path] | None = None) -> None:
+        self._decls = specs.ontologies
+        self._overrides = dict(overrides or {})
+        for prefix in self._overrides:
+            if prefix not in self._decls:
+                raise OntologyError(f"--ontology {prefix}=...: {prefix} is not a declared ontology "
+                                    f"({', '.join(sorted(self._decls))})")
+        self._indices: dict[str, OntologyIndex | None] = {}
+        self.cache_hits: dict[str, bool] = {}
+
+    # releases -----------------------------------------------------------------------------
+    def index(self, prefix: str) -> OntologyIndex | None:
+        """The release for `prefix`, or None where none is declared or given (CLO, NTR)."""
+        if prefix not in self._indices:
+            self._indices[prefix] = self._load(prefix)
+        return self._indices[prefix]
+
+    def _load(self, prefix: str) -> OntologyIndex | None:
+        decl = self._decls.get(prefix)
+        if decl is None or not decl.resolvable:
+            return None
+        override = self._overrides.get(prefix)
+        if override is not None:
+            if not override.is_file():
+                raise OntologyError(f"--ontology {prefix}={override}: no such file")
+            digest = sha256_file(override)
+            index, hit = load_or_build(prefix, digest, lambda: from_pronto(override, prefix, digest))
+        elif decl.release_file is not None:
+            index, hit = self._load_bundled(decl)
+        else:
+            return None
+        self.cache_hits[prefix] = hit
+        return index
+
+    @staticmethod
+    def _load_bundled(decl: OntologyDecl) -> tuple[OntologyIndex, bool]:
+        assert decl.release_file is not None and decl.release_version is not None
+        path = bundled_file(decl.release_file)
+        digest = sha256_file(path)
+        if decl.release_sha256 and digest != decl.release_sha256:
+            raise OntologyError(
+                f"{path}: sha256 {digest} differs from the pinned {decl.release_sha256}; "
+                f"the installed cellxgene-ontology-guide is not the pinned one")
+        release = Release(decl.prefix, decl.release_version, str(decl.release_source), digest)
+        return load_or_build(decl.prefix, digest, lambda: from_cellxgene(path, release))
+
+    def releases(self) -> list[dict[str, object]]:
+        """Every declared ontology with the release used (or why none was)."""
+        out: list[dict[str, object]] = []
+        for prefix, decl in sorted(self._decls.items()):
+            entry: dict[str, object] = {"prefix": prefix, "title": decl.title}
+            loaded = self._indices.get(prefix)
+            if loaded is not None:
+                r = loaded.release
+                entry.update(version=r.version, source=r.source, sha256=r.sha256,
+                             terms=len(loaded))
+            elif not decl.resolvable:
+                entry.update(version=None, source=None, note="provisional ids; no release holds them")
+            elif prefix in self._overrides:
+                entry.update(version=None, source=str(self._overrides[prefix]))
+            elif decl.release_file is None:
+                entry.update(version=None, source=None,
+                             note=f"no release bundled; give one with --ontology {prefix}=PATH")
+            else:
+                entry.update(version=decl.release_version, source=decl.release_source,
+                             note="not needed in this run")
+            out.append(entry)
+        return out
+
+    # terms --------------------------------------------------------------------------------
+    def term(self, curie: str) -> Term | None:
+        index = self.index(curie.split(":", 1)[0])
+        return index.get(curie) if index is not None else None
+
+    def resolve(self, curie: str) -> Resolution:
+        text = curie.strip()
+        problem = curie_problem(text, self._decls)
+        if problem is not None:
+            return Resolution(curie, "malformed", problem.message, replacement=problem.fix)
+        prefix = text.split(":", 1)[0]
+        decl = self._decls[prefix]
+        if not decl.resolvable:
+            return Resolution(text, "provisional",
+                              f"{text} is provisional ({decl.title}), not a term of any ontology release")
+        index = self.index(prefix)
+        if index is None:
+            return Resolution(text, "unresolved",
+                              f"no {prefix} release is loaded (give one with --ontology {prefix}=PATH)")
+        where = index.release.describe()
+        term = index.get(text)
+        if term is None:
+            return Resolution(text, "unknown", f"{text} is not in {where}", release=where)
+        synonyms = tuple(s for s, _ in term.synonyms)
+        if not term.obsolete:
+            return Resolution(text, "ok", f"{text} is '{term.label}' in {where}", term.label,
+                              synonyms, release=where)
+        return self._obsolete(term, where, synonyms)
+
+    def _obsolete(self, term: Term, where: str, synonyms: tuple[str, ...]) -> Resolution:
+        chain: list[str] = []
+        current = term
+        while current.obsolete and len(current.replaced_by) == 1 and len(chain) < 20:
+            target = current.replaced_by[0]
+            if target in chain or target == term.id:
+                break
+            chain.append(target)
+            following = self.term(target)
+            if following is None:
+                prefix = target.split(":", 1)[0]
+                other = "" if prefix == term.id.split(":", 1)[0] else f" (in {prefix}, another ontology)"
+                return Resolution(term.id, "obsolete",
+                                  f"{term.id} is obsolete in {where}; replaced by {target}{other}",
+                                  term.label, synonyms, replacement=target, release=where,
+                                  chain=tuple(chain))
+            current = following
+        if chain and not current.obsolete:
+            return Resolution(term.id, "obsolete",
+                              f"{term.id} is obsolete in {where}; replaced by {current.id} "
+                              f"('{current.label}')", term.label, synonyms,
+                              replacement=current.id, replacement_label=current.label,
+                              release=where, chain=tuple(chain))
+        candidates = current.consider or term.consider
+        if candidates:
+            return Resolution(term.id, "obsolete",
+                              f"{term.id} is obsolete in {where} with no replacement; candidates "
+                              f"to consider: {', '.join(candidates)} (no automatic replacement is "
+                              "safe)", term.label, synonyms, candidates=candidates, release=where,
+                              chain=tuple(chain))
+        return Resolution(term.id, "obsolete",
+                          f"{term.id} is obsolete in {where} and names no replacement",
+                          term.label, synonyms, release=where, chain=tuple(chain))
+
+    def ancestors(self, curie: str) -> dict[str, int]:
+        """Every ancestor (is_a and part_of) with its shortest distance, across loaded releases."""
+        distances: dict[str, int] = {}
+        queue = deque([(curie, 0)])
+        while queue:
+            current, distance = queue.popleft()
+            term = self.term(current)
+            for parent in term.parents if term is not None else ():
+                if parent not in distances:
+                    distances[parent] = distance + 1
+                    queue.append((parent, distance + 1))
+        return distances
+
+    def is_under(self, curie: str, roots: Iterable[str]) -> bool:
+        wanted = set(roots)
+        return curie in wanted or not wanted.isdisjoint(self.ancestors(curie))
+
+    def names_for(self, prefix: str) -> dict[str, list[str]]:
+        """Folded label and synonym -> ids, for 'did you mean' by biosample name."""
+        index = self.index(prefix)
+        table: dict[str, list[str]] = {}
+        if index is None:
+            return table
+        for curie, row in index.rows.items():
+            if row[2]:  # obsolete
+                continue
+            for text in (row[0], *(s for s, _ in row[1])):
+                table.setdefault(fold(text), []).append(curie)
+        return table

@@ -1,0 +1,108 @@
+"""Adapters from each kind of release file to the compiled index.
+
+The bundled cellxgene-ontology-guide releases are compressed JSON with ancestor closures; OBO, OWL
+and OBO-JSON files are read with pronto. The checks never know which one a release came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import warnings
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from trackmeta.ontology.index import OntologyIndex, Release, Term, row_of
+
+PART_OF = ("part_of", "BFO:0000050")
+
+
+class OntologyError(Exception):
+    """A release cannot be found, verified or read: trackmeta cannot do its job (exit 2)."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def bundled_file(name: str) -> Path:
+    """A release file inside the installed cellxgene-ontology-guide package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("cellxgene_ontology_guide")
+    if spec is None or not spec.submodule_search_locations:
+        raise OntologyError("cellxgene-ontology-guide is not installed: pip install trackmeta")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / name
+    if not path.is_file():
+        raise OntologyError(
+            f"the pinned release file {name} is not in the installed cellxgene-ontology-guide; "
+            "install the version pinned by trackmeta")
+    return path
+
+
+def from_cellxgene(path: Path, release: Release) -> OntologyIndex:
+    import zstandard
+
+    with path.open("rb") as handle:
+        raw: dict[str, Any] = json.loads(zstandard.ZstdDecompressor().stream_reader(handle).read())
+    terms = {}
+    for curie, data in raw.items():
+        replaced = data.get("replaced_by")
+        terms[curie] = row_of(Term(
+            id=curie,
+            label=str(data.get("label", "")),
+            synonyms=tuple((str(s), "") for s in data.get("synonyms", ())),
+            obsolete=bool(data.get("deprecated", False)),
+            replaced_by=(replaced,) if isinstance(replaced, str) else tuple(replaced or ()),
+            consider=tuple(data.get("consider", ())),
+            parents=tuple(sorted(a for a, d in data.get("ancestors", {}).items() if d == 1)),
+        ))
+    return OntologyIndex(release, MappingProxyType(terms))
+
+
+def _ids(termset: Any) -> tuple[str, ...]:
+    """Ids of a pronto TermSet; targets the release does not declare are skipped."""
+    try:
+        return tuple(sorted(t.id for t in termset))
+    except KeyError:
+        return tuple(sorted(getattr(termset, "_ids", ())))
+
+
+def from_pronto(path: Path, prefix: str, sha256: str) -> OntologyIndex:
+    import pronto
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pronto warns about every unusual header line
+        try:
+            ontology = pronto.Ontology(str(path))
+        except Exception as exc:  # pronto/fastobo raise many types on a bad file
+            raise OntologyError(f"{path}: pronto cannot read it as OBO/OWL/OBO-JSON: {exc}") from None
+    declared = ontology.metadata.data_version or ""
+    found = re.search(r"\d{4}-\d{2}-\d{2}|v?\d+\.\d+(\.\d+)?", declared)
+    version = found.group(0) if found else (declared or "unknown")
+    terms = {}
+    for term in ontology.terms():
+        if not term.id.startswith(f"{prefix}:"):
+            continue
+        parents = set(_ids(term.superclasses(distance=1, with_self=False)))
+        for relation, targets in term.relationships.items():
+            if relation.id in PART_OF:
+                parents.update(_ids(targets))
+        terms[term.id] = row_of(Term(
+            id=term.id,
+            label=term.name or "",
+            synonyms=tuple((s.description, s.scope or "") for s in term.synonyms),
+            obsolete=bool(term.obsolete),
+            replaced_by=_ids(term.replaced_by),
+            consider=_ids(term.consider),
+            parents=tuple(sorted(parents)),
+        ))
+    if not terms:
+        raise OntologyError(f"{path}: holds no {prefix} terms")
+    return OntologyIndex(Release(prefix, version, str(path), sha256), MappingProxyType(terms))
