@@ -22,3 +22,11 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_index_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled ontology indexes go to a session directory, never the user's cache."""
+    import os
+
+    os.environ["TRACKMETA_CACHE_DIR"] = str(tmp_path_factory.mktemp("trackmeta-cache"))

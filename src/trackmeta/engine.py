@@ -123,8 +123,8 @@ def check(
 
     from trackmeta.checks.cross_column import duplicate_tracks
     from trackmeta.checks.ontology import OntologyJudge
-    from trackmeta.ontology.resolver import Resolver
     from trackmeta.checks.release import Count, manifest_findings, table1_findings
+    from trackmeta.ontology.resolver import Resolver
 
     specs = specs or default_specs()
     selection = RuleSelection(tuple(select), tuple(ignore))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from functools import cache
+from typing import cast
 
 import pandas as pd
 
@@ -135,7 +136,7 @@ def ontology_findings(
     columns = {c: known[c] if c in known else pd.Series("", index=known.index) for c in COLUMNS}
     tuples = pd.DataFrame(columns)
     for key, positions in tuples.groupby(list(COLUMNS), sort=False).indices.items():
-        curie, name, btype, tissue = (str(k).strip() for k in key)
+        curie, name, btype, tissue = (str(k).strip() for k in cast(tuple[str, ...], key))
         templates = list(judge.judge(curie, name, btype, tissue))
         for row in known.index[positions]:
             for template in templates:

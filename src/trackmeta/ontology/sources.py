@@ -75,12 +75,12 @@ def _ids(termset: Any) -> tuple[str, ...]:
 
 
 def from_pronto(path: Path, prefix: str, sha256: str) -> OntologyIndex:
-    import pronto
+    from pronto.ontology import Ontology
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pronto warns about every unusual header line
         try:
-            ontology = pronto.Ontology(str(path))
+            ontology = Ontology(str(path))
         except Exception as exc:  # pronto/fastobo raise many types on a bad file
             raise OntologyError(f"{path}: pronto cannot read it as OBO/OWL/OBO-JSON: {exc}") from None
     declared = ontology.metadata.data_version or ""

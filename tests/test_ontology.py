@@ -1,0 +1,206 @@
+"""The resolver: statuses, replacements, ancestry, sources (bundled, OBO via pronto) and the cache."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import trackmeta
+from tests.helpers import FIXTURES, REPO, SHARED, to_text, valid_lines
+from trackmeta.cli import main
+from trackmeta.ontology import index as index_module
+from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build, row_of
+from trackmeta.ontology.resolver import Resolver
+from trackmeta.specs import default_specs
+
+MINI = FIXTURES / "ontologies"
+CL_MINI, UBERON_MINI, CLO_MINI = (MINI / f"{n}-mini.obo" for n in ("cl", "uberon", "clo"))
+REAL_CL = SHARED / "cl-basic_2022-11-25.obo"
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Resolver:
+    return Resolver(default_specs())
+
+
+@pytest.fixture(scope="module")
+def mini() -> Resolver:
+    return Resolver(default_specs(), {"CL": CL_MINI, "UBERON": UBERON_MINI, "CLO": CLO_MINI})
+
+
+@pytest.mark.parametrize(("curie", "status", "label", "replacement"), [
+    ("UBERON:0002245", "ok", "cerebellar hemisphere", None),
+    ("UBERON:0002037", "ok", "cerebellum", None),
+    ("CL:0000084", "ok", "T cell", None),
+    ("EFO:0002106", "ok", "A673", None),
+    ("CL:0010003", "obsolete", "obsolete epithelial cell of alveolus of lung", "CL:0000322"),
+    ("EFO:0001184", "obsolete", "obsolete_HEK293T", "EFO:0001082"),
+    ("EFO:0000681", "obsolete", "obsolete_renal cell carcinoma", "MONDO:0005086"),
+    ("CL:9999999", "unknown", None, None),
+    ("NTR:0000856", "provisional", None, None),
+    ("CLO:0026782", "unresolved", None, None),
+    ("CL:84", "malformed", None, "CL:0000084"),
+    ("MONDO:0005086", "malformed", None, None),
+])
+def test_bundled_statuses(
+    bundled: Resolver, curie: str, status: str, label: str | None, replacement: str | None
+) -> None:
+    result = bundled.resolve(curie)
+    assert (result.status, result.label, result.replacement) == (status, label, replacement)
+
+
+def test_cross_ontology_replacement_is_said_so(bundled: Resolver) -> None:
+    result = bundled.resolve("EFO:0000681")
+    assert "in MONDO, another ontology" in result.message
+    assert result.replacement_label is None  # not followed into a release we do not have
+
+
+def test_obo_fixture_through_pronto(mini: Resolver) -> None:
+    t_cell = mini.resolve("CL:0000084")
+    assert t_cell.status == "ok" and "T-cell" in t_cell.synonyms
+    assert t_cell.release is not None and "cl-mini.obo" in t_cell.release
+    assert mini.resolve("CL:0000375").replacement == "CL:0007010"
+    consider = mini.resolve("CL:0000013")
+    assert consider.status == "obsolete" and consider.replacement is None
+    assert consider.candidates == ("CL:0000140",)
+    assert "no automatic replacement is safe" in consider.message
+    assert mini.resolve("CLO:0026782").label == "GM19397"
+
+
+def test_ancestors_follow_is_a_and_part_of(mini: Resolver) -> None:
+    assert mini.ancestors("UBERON:0002245") == {
+        "UBERON:0001062": 1, "UBERON:0002037": 1, "UBERON:0000955": 2}
+    assert mini.is_under("CL:0000084", ["CL:0000000"])
+    assert not mini.is_under("CL:0000084", ["CL:0007010"])
+
+
+def test_replacement_chains_are_followed_to_a_live_term(tmp_path: Path) -> None:
+    def term(curie: str, label: str, obsolete: bool = False, replaced: tuple[str, ...] = ()) -> Term:
+        return Term(curie, label, (), obsolete, replaced, (), ())
+
+    rows = {t.id: row_of(t) for t in (
+        term("CL:0000001", "obsolete a", True, ("CL:0000002",)),
+        term("CL:0000002", "obsolete b", True, ("CL:0000003",)),
+        term("CL:0000003", "c"),
+        term("CL:0000004", "obsolete loop", True, ("CL:0000005",)),
+        term("CL:0000005", "obsolete loop back", True, ("CL:0000004",)),
+    )}
+    resolver = Resolver(default_specs())
+    resolver._indices["CL"] = OntologyIndex(Release("CL", "test", "memory", "0" * 64), rows)
+    chained = resolver.resolve("CL:0000001")
+    assert (chained.replacement, chained.chain) == ("CL:0000003", ("CL:0000002", "CL:0000003"))
+    looped = resolver.resolve("CL:0000004")
+    assert looped.status == "obsolete" and looped.replacement is None
+
+
+@pytest.mark.skipif(not REAL_CL.is_file(), reason=f"{REAL_CL} is absent (../shared)")
+def test_real_cl_obo_release() -> None:
+    resolver = Resolver(default_specs(), {"CL": REAL_CL})
+    result = resolver.resolve("CL:0000375")
+    assert (result.status, result.replacement, result.replacement_label) == (
+        "obsolete", "CL:0007010", "preosteoblast")
+    assert result.release == f"CL 2022-11-25 ({REAL_CL})"
+    index = resolver.index("CL")
+    assert index is not None
+    # the file has 157 obsolete terms: 148 CL ones (indexed) and 9 of other prefixes (not)
+    assert sum(1 for row in index.rows.values() if row[2]) == 148
+
+
+def test_cache_hit_then_corrupt_file_is_rebuilt() -> None:
+    release = Release("CL", "v", "memory", "a" * 64)
+    built = OntologyIndex(release, {"CL:0000000": row_of(Term("CL:0000000", "cell", (), False, (), (), ()))})
+    calls: list[int] = []
+
+    def build() -> OntologyIndex:
+        calls.append(1)
+        return built
+
+    assert load_or_build("CL", "a" * 64, build)[1] is False
+    assert load_or_build("CL", "a" * 64, build)[1] is True
+    path = index_module.cache_path("CL", "a" * 64)
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0xFF
+    path.write_bytes(bytes(data))
+    index, hit = load_or_build("CL", "a" * 64, build)
+    assert hit is False and index.get("CL:0000000") is not None and len(calls) == 2
+    path.write_bytes(b"short")
+    assert load_or_build("CL", "a" * 64, build)[1] is False
+
+
+def test_a_release_that_does_not_match_its_pin_is_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    specs = default_specs()
+    bad = dataclasses.replace(specs.ontologies["CL"], release_sha256="0" * 64)
+    monkeypatch.setattr(
+        "trackmeta.engine.default_specs",
+        lambda: dataclasses.replace(specs, ontologies={**specs.ontologies, "CL": bad}))
+    assert main(["check", str(REPO / "examples/release")]) == 2
+    err = capsys.readouterr().err
+    assert "differs from the pinned" in err and "Traceback" not in err
+
+
+def test_unknown_ontology_option_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resolve", "CL:0000084", "--ontology", "GO=x.obo"]) == 2
+    assert main(["resolve", "CL:0000084", "--ontology", f"CL={MINI / 'nope.obo'}"]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_unreadable_obo_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.obo"
+    broken.write_text("format-version: 1.2\n\n[Term]\nid CL:0000000 no colon\n")
+    assert main(["resolve", "CL:0000084", "--ontology", f"CL={broken}"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_gtex_remap_both_ways(tmp_path: Path) -> None:
+    lines = valid_lines()
+    lines[9][lines[0].index("ontology_curie")] = "UBERON:0002037"  # hemisphere -> cerebellum
+    cerebellum = list(lines[9])
+    name, tissue = lines[0].index("name"), lines[0].index("gtex_tissue")
+    cerebellum[name] = "UBERON:0002245 gtex Brain_Cerebellum polyA plus RNA-seq"
+    cerebellum[lines[0].index("ontology_curie")] = "UBERON:0002245"
+    cerebellum[tissue] = "Brain - Cerebellum"
+    lines[9][name] = "UBERON:0002037 gtex Brain_Cerebellar_Hemisphere polyA plus RNA-seq"
+    path = tmp_path / "gtex.tsv"
+    path.write_text(to_text([*lines, cerebellum]))
+    found = [(f.line, f.value, f.fix) for f in trackmeta.check(path, select=["TM211"]).findings]
+    assert found == [(10, "UBERON:0002037", "UBERON:0002245"), (27, "UBERON:0002245", "UBERON:0002037")]
+    message = trackmeta.check(path, select=["TM211"]).findings[0].message
+    assert "GTEx documents" in message
+
+
+def test_biosample_type_roots_exist_and_are_live_in_the_pinned_releases(bundled: Resolver) -> None:
+    for kind in default_specs().biosample_types.values():
+        for roots in kind.branches.values():
+            for root in roots:
+                assert bundled.resolve(root).status == "ok", root
+
+
+def test_check_with_an_obo_release(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    rows = [f for n, f in enumerate(valid_lines(), 1) if n in (1, 2)]  # ATAC, CL:0000084 'T-cell'
+    path.write_text(to_text(rows))
+    report = trackmeta.check(path, ontologies={"CL": CL_MINI})
+    assert report.ok
+    assert [o["source"] for o in report.ontologies if o["prefix"] == "CL"] == [str(CL_MINI)]
+    rows[1][rows[0].index("biosample_name")] = "mature T cell"  # a RELATED synonym
+    path.write_text(to_text(rows))
+    found = trackmeta.check(path, ontologies={"CL": CL_MINI}).findings
+    assert [(f.line, f.code) for f in found] == [(2, "TM209")]
+
+
+def test_resolve_api_and_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert trackmeta.resolve("UBERON:0002245").label == "cerebellar hemisphere"
+    assert main(["resolve", "UBERON:0002245"]) == 0
+    assert main(["resolve", "UBERON:0002245", "CL:0010003", "--format", "json"]) == 1
+    out = capsys.readouterr().out
+    assert '"status": "obsolete"' in out and '"replacement": "CL:0000322"' in out
+
+
+def test_ontologies_command_names_exact_releases(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ontologies"]) == 0
+    out = capsys.readouterr().out
+    assert "CL      2026-03-26" in out and "UBERON  2026-04-01" in out and "EFO     3.90.0" in out
