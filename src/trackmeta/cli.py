@@ -85,7 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("--format", choices=("text", "json"), default="text")
     _add_ontology_option(resolve)
 
-    listing = commands.add_parser("ontologies", help="list the declared ontology releases")
+    listing = commands.add_parser(
+        "ontologies", help="list the declared ontology releases, or pull release files",
+        description="Without an action: list every declared ontology and the exact release used. "
+                    "`pull [PREFIX ...]`: fetch the declared release files by their versioned "
+                    "URLs, verify their sha256 and record them in a lock file; then use one with "
+                    "--ontology PREFIX=pulled.")
+    listing.add_argument("action", nargs="?", choices=("list", "pull"), default="list")
+    listing.add_argument("prefixes", nargs="*", metavar="PREFIX")
+    listing.add_argument("--mirror", metavar="URL", help="fetch from this host instead of the PURL's")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     _add_ontology_option(listing)
 
@@ -167,6 +175,8 @@ def _cmd_ontologies(args: argparse.Namespace) -> int:
     from trackmeta.ontology.resolver import Resolver
     from trackmeta.specs import default_specs
 
+    if args.action == "pull":
+        return _pull(args)
     resolver = Resolver(default_specs(), dict(args.ontology))
     for prefix in default_specs().ontologies:
         resolver.index(prefix)  # load (and verify) every release that is declared or given
@@ -179,6 +189,21 @@ def _cmd_ontologies(args: argparse.Namespace) -> int:
             where = entry.get("source") or entry.get("note") or ""
             terms = f"{entry['terms']} terms" if "terms" in entry else ""
             print(f"{entry['prefix']:<7} {version:<11} {terms:<12} {where}")
+    return 0
+
+
+def _pull(args: argparse.Namespace) -> int:
+    from trackmeta.ontology.pull import pull
+    from trackmeta.specs import default_specs
+
+    decls = default_specs().ontologies
+    wanted = args.prefixes or [p for p, d in decls.items() if d.pull is not None]
+    for prefix in wanted:
+        if prefix not in decls:
+            print(f"trackmeta: error: {prefix} is not a declared ontology", file=sys.stderr)
+            return EXIT_FAILURE
+        done = pull(decls[prefix], mirror=args.mirror)
+        print(f"{done.prefix} {done.version}: {done.path} (sha256 {done.sha256[:12]}... verified)")
     return 0
 
 

@@ -63,6 +63,15 @@ class OutputTypeSpec:
 
 
 @dataclass(frozen=True)
+class PullDecl:
+    """A release file that `trackmeta ontologies pull` may fetch, with its checksum."""
+
+    version: str
+    url: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class OntologyDecl:
     prefix: str
     title: str
@@ -72,6 +81,7 @@ class OntologyDecl:
     release_source: str | None
     release_file: str | None
     release_sha256: str | None
+    pull: PullDecl | None
 
 
 @dataclass(frozen=True)
@@ -220,6 +230,7 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
             release_source=release.get("source"),
             release_file=release.get("file"),
             release_sha256=release.get("sha256"),
+            pull=PullDecl(**raw["pull"]) if "pull" in raw else None,
         )
 
     types_raw = _load(ontologies / "biosample_types.yaml",
