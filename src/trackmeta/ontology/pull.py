@@ -44,7 +44,8 @@ def read_lock() -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise OntologyError(f"{lock_path()}: unreadable lock file ({exc}); delete it and pull again") from None
+        raise OntologyError(
+            f"{lock_path()}: unreadable lock file ({exc}); delete it and pull again") from None
     return data if isinstance(data, dict) else {}
 
 
@@ -90,7 +91,7 @@ def pull(decl: OntologyDecl, mirror: str | None = None, timeout: float = 60.0) -
         os.unlink(handle.name)
         raise OntologyError(f"{url}: sha256 {digest.hexdigest()} differs from the pinned "
                             f"{spec.sha256}; nothing was cached")
-    os.replace(handle.name, target)
+    os.replace(partial, target)
     lock = read_lock()
     lock[decl.prefix] = {
         "version": spec.version, "url": url, "sha256": spec.sha256, "path": str(target),
