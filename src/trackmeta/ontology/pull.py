@@ -78,17 +78,17 @@ def pull(decl: OntologyDecl, mirror: str | None = None, timeout: float = 60.0) -
     name = spec.url.rsplit("/", 1)[-1]
     target = target_dir / f"{decl.prefix}-{spec.version}-{name}"
     digest = hashlib.sha256()
-    handle = tempfile.NamedTemporaryFile(dir=target_dir, delete=False, suffix=".part")
+    fd, partial = tempfile.mkstemp(dir=target_dir, suffix=".part")
     try:
-        with handle, urllib.request.urlopen(url, timeout=timeout) as response:
+        with os.fdopen(fd, "wb") as handle, urllib.request.urlopen(url, timeout=timeout) as response:
             for block in iter(lambda: response.read(1 << 20), b""):
                 digest.update(block)
                 handle.write(block)
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        os.unlink(handle.name)
+        os.unlink(partial)
         raise OntologyError(f"{url}: download failed: {exc}") from None
     if digest.hexdigest() != spec.sha256:
-        os.unlink(handle.name)
+        os.unlink(partial)
         raise OntologyError(f"{url}: sha256 {digest.hexdigest()} differs from the pinned "
                             f"{spec.sha256}; nothing was cached")
     os.replace(partial, target)
