@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from trackmeta.ontology.resolver import Resolution
     from trackmeta.report import Report
     from trackmeta.rules import RULES, Rule
+    from trackmeta.terms import TermCheck, TermValidationError, check_terms, validate_request
 
 __all__ = [
     "RULES",
@@ -25,9 +26,13 @@ __all__ = [
     "Resolution",
     "Rule",
     "Severity",
+    "TermCheck",
+    "TermValidationError",
     "__version__",
     "check",
+    "check_terms",
     "resolve",
+    "validate_request",
 ]
 
 _LAZY = {
@@ -35,6 +40,10 @@ _LAZY = {
     "Report": ("trackmeta.report", "Report"),
     "Resolution": ("trackmeta.ontology.resolver", "Resolution"),
     "resolve": ("trackmeta.api", "resolve"),
+    "TermCheck": ("trackmeta.terms", "TermCheck"),
+    "TermValidationError": ("trackmeta.terms", "TermValidationError"),
+    "check_terms": ("trackmeta.terms", "check_terms"),
+    "validate_request": ("trackmeta.terms", "validate_request"),
     "RULES": ("trackmeta.rules", "RULES"),
     "Rule": ("trackmeta.rules", "Rule"),
 }

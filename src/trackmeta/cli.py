@@ -85,6 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("--format", choices=("text", "json"), default="text")
     _add_ontology_option(resolve)
 
+    terms = commands.add_parser(
+        "terms", help="check ontology terms before an AlphaGenome request",
+        description="Check CURIEs before a request: status, label, release, replacement, and "
+                    "with --metadata the tracks per output type and nearby terms that have "
+                    "tracks. '-' reads CURIEs from stdin, one per line. Exit 0 when every term "
+                    "is usable for every requested output type, 1 otherwise, 2 on bad input.")
+    terms.add_argument("curies", nargs="+", metavar="CURIE")
+    terms.add_argument("--output-type", action="append", default=[], metavar="TYPE",
+                       dest="output_types", help="a requested output type (repeatable)")
+    terms.add_argument("--metadata", metavar="PATH",
+                       help="metadata table or official protobuf file to count tracks in")
+    terms.add_argument("--format", choices=("text", "json"), default="text")
+    _add_ontology_option(terms)
+
     listing = commands.add_parser(
         "ontologies", help="list the declared ontology releases, or pull release files",
         description="Without an action: list every declared ontology and the exact release used. "
@@ -169,6 +183,41 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
+def _read_curies(items: Sequence[str]) -> list[str]:
+    curies: list[str] = []
+    for item in items:
+        if item == "-":
+            curies.extend(line.strip() for line in sys.stdin if line.strip())
+        else:
+            curies.append(item)
+    return curies
+
+
+def _cmd_terms(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from trackmeta.terms import check_terms
+
+    curies = _read_curies(args.curies)
+    if not curies:
+        print("trackmeta: error: no CURIEs given", file=sys.stderr)
+        return EXIT_FAILURE
+    checks = check_terms(curies, args.output_types, args.metadata, ontologies=dict(args.ontology))
+    if args.format == "json":
+        print(json.dumps([dataclasses.asdict(c) for c in checks], indent=2, ensure_ascii=False))
+    else:
+        for c in checks:
+            print(f"{c.input}\t{c.status}{'' if c.usable else ' (not usable)'}\t{c.message}")
+            if c.tracks is not None:
+                print("\ttracks: " + ", ".join(f"{t} {n}" for t, n in c.tracks.items()))
+            for otype, suggestions in c.suggestions.items():
+                near = "; ".join(f"{s.curie} '{s.label}' ({s.relation}, {s.distance}, {s.tracks} "
+                                 f"tracks)" for s in suggestions)
+                print(f"\tfor {otype} try: {near}")
+    return 0 if all(c.usable for c in checks) else 1
+
+
 def _cmd_ontologies(args: argparse.Namespace) -> int:
     import json
 
@@ -212,6 +261,7 @@ COMMANDS = {
     "rules": _cmd_rules,
     "rule": _cmd_rule,
     "resolve": _cmd_resolve,
+    "terms": _cmd_terms,
     "ontologies": _cmd_ontologies,
 }
 

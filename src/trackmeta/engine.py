@@ -6,7 +6,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trackmeta.findings import Failure, Finding, Severity
 from trackmeta.readers import ReadError, Table, expand_paths, from_dataframe, read_path, table_stem
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
     from trackmeta.checks.ontology import OntologyJudge
 
-Source = "str | Path | pd.DataFrame | Sequence[str | Path]"
 EXPECTATIONS = ("table1",)
 ONTOLOGY_RULES = ("TM204", "TM205", "TM206", "TM207", "TM208", "TM209", "TM210", "TM211")
 
@@ -102,7 +101,7 @@ def _sort_key(f: Finding) -> tuple[str, int, int, str, str]:
 
 
 def check(
-    source: str | Path | pd.DataFrame | Sequence[str | Path],
+    source: str | Path | pd.DataFrame | Sequence[str | Path] | Any,
     *,
     output_type: str | None = None,
     delimiter: str | None = None,
@@ -113,7 +112,8 @@ def check(
     ontologies: Mapping[str, str | Path] | None = None,
     specs: Specs | None = None,
 ) -> Report:
-    """Validate metadata tables (paths, a release directory or a DataFrame) and return a Report.
+    """Validate metadata (paths, a release directory, a DataFrame or the AlphaGenome SDK's
+    OutputMetadata) and return a Report.
 
     Bad metadata becomes findings; inputs that cannot be read become failures (exit code 2).
     `ontologies` maps a prefix to a release file read with pronto (OBO, OWL, OBO-JSON) instead of
@@ -140,8 +140,12 @@ def check(
     tables: list[tuple[Table, pd.Series]] = []
     manifests: list[Path] = []
 
+    from trackmeta import sdk
+
     if isinstance(source, pd.DataFrame):
         loaded: list[Table] = [from_dataframe(source)]
+    elif sdk.is_output_metadata(source):
+        loaded = [sdk.from_output_metadata(source)]
     else:
         paths = [source] if isinstance(source, (str, Path)) else list(source)
         files, manifests, failures = expand_paths(Path(p) for p in paths)

@@ -48,16 +48,20 @@ class Table:
 
 
 def is_table_file(path: Path) -> bool:
+    from trackmeta.sdk import PROTO_SUFFIXES
+
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-    return not path.name.startswith(".") and name.endswith(TABLE_SUFFIXES)
+    return not path.name.startswith(".") and name.endswith((*TABLE_SUFFIXES, *PROTO_SUFFIXES))
 
 
 def table_stem(path: Path) -> str:
     """`rna_seq` for rna_seq.tsv.gz: the part of the name that may say the output type."""
     name = path.name
-    for suffix in (".gz", *TABLE_SUFFIXES):
+    from trackmeta.sdk import PROTO_SUFFIXES
+
+    for suffix in (".gz", *TABLE_SUFFIXES, *PROTO_SUFFIXES):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     return name
@@ -100,6 +104,12 @@ def read_path(path: Path, delimiter: str | None = None) -> Table:
             raise ReadError(Failure(f"corrupt gzip data: {exc}", where)) from None
     if data[:4] == b"PAR1":
         return _read_parquet(data, where)
+    from trackmeta import sdk
+
+    if sdk.is_textproto(data) or path.name.lower().endswith((".textproto", ".pbtxt", ".txtpb")):
+        return sdk.read_proto(data, where, text=True)
+    if path.name.lower().endswith((".binpb", ".pb")):
+        return sdk.read_proto(data, where, text=False)
     return read_text(data, where, delimiter)
 
 

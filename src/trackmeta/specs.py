@@ -12,8 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
+from trackmeta.cache import cache_dir, write_atomic
 from trackmeta.resources import data_dir
 
 
@@ -127,28 +126,67 @@ class Specs:
         return next((t for t in self.gtex_tissues if name in (t.name, t.display)), None)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+class _Documents:
+    """Every spec file, parsed and checked against its meta-schema once per content: the checked
+    documents are cached as JSON keyed by the sha256 of all spec and meta-schema files."""
 
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        self.files = sorted(p for root in roots for p in root.rglob("*")
+                            if p.suffix in (".yaml", ".json") and p.is_file())
+        self.raw = {p: p.read_bytes() for p in self.files}
+        digest = hashlib.sha256()
+        for path in self.files:
+            digest.update(str(path).encode() + b"\0" + hashlib.sha256(self.raw[path]).digest())
+        self.digest = digest.hexdigest()
+        self.cached = self._read_cache()
 
-def _load(path: Path, meta_schema: Path) -> Any:
-    import jsonschema
+    def _cache_path(self) -> Path:
+        return cache_dir() / "specs" / f"{self.digest[:32]}.json"
 
-    try:
-        with path.open(encoding="utf-8") as handle:
-            document = yaml.safe_load(handle)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(f"{path}: cannot read spec: {exc}") from None
-    schema = json.loads(meta_schema.read_text(encoding="utf-8"))
-    errors = sorted(
-        jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: list(e.path)
-    )
-    if errors:
-        details = "; ".join(
-            f"at /{'/'.join(str(p) for p in e.path)}: {e.message}" for e in errors[:5]
-        )
-        raise SpecError(f"{path}: breaks {meta_schema.name}: {details}")
-    return document
+    def _read_cache(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self._cache_path().read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("digest") != self.digest:
+            return {}
+        documents = data.get("documents")
+        return documents if isinstance(documents, dict) else {}
+
+    def sha256(self, path: Path) -> str:
+        return hashlib.sha256(self.raw[path]).hexdigest()
+
+    def load(self, path: Path, meta_schema: Path) -> Any:
+        key = str(path)
+        if key in self.cached:
+            return self.cached[key]
+        import jsonschema
+
+        if path not in self.raw:
+            raise SpecError(f"{path}: spec file is missing")
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe loading only
+        try:
+            document = yaml.load(self.raw[path].decode("utf-8"), Loader=loader)
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise SpecError(f"{path}: cannot read spec: {exc}") from None
+        schema = json.loads(self.raw[meta_schema])
+        errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(document),
+                        key=lambda e: list(e.path))
+        if errors:
+            details = "; ".join(
+                f"at /{'/'.join(str(p) for p in e.path)}: {e.message}" for e in errors[:5])
+            raise SpecError(f"{path}: breaks {meta_schema.name}: {details}")
+        self.cached[key] = document
+        return document
+
+    def save(self) -> None:
+        try:
+            data = json.dumps({"digest": self.digest, "documents": self.cached}).encode()
+        except (TypeError, ValueError):
+            return  # a value JSON cannot hold (a YAML date): no cache, still correct
+        write_atomic(self._cache_path(), data)
 
 
 def _column_def(name: str, raw: Mapping[str, Any], gtex: tuple[GtexTissue, ...]) -> ColumnDef:
@@ -166,7 +204,7 @@ def _column_def(name: str, raw: Mapping[str, Any], gtex: tuple[GtexTissue, ...])
 
 
 def _output_type(
-    path: Path, raw: Mapping[str, Any], columns: Mapping[str, ColumnDef]
+    path: Path, raw: Mapping[str, Any], columns: Mapping[str, ColumnDef], sha256: str
 ) -> OutputTypeSpec:
     uses: dict[str, ColumnUse] = {}
     for column_name, use in raw["columns"].items():
@@ -195,7 +233,7 @@ def _output_type(
         table1_biosamples=table1["unique_biosamples"],
         columns=MappingProxyType(uses),
         path=path,
-        sha256=_sha256(path),
+        sha256=sha256,
     )
 
 
@@ -203,6 +241,8 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
     """Read and meta-validate every spec; raise SpecError naming the file on any problem."""
     schemas = schemas or data_dir("schemas")
     ontologies = ontologies or data_dir("ontologies")
+    docs = _Documents((schemas, ontologies))
+    _load = docs.load
 
     gtex_raw = _load(ontologies / "gtex_tissues.yaml", ontologies / "meta/gtex_tissues.schema.json")
     gtex = tuple(
@@ -218,7 +258,7 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
     )
 
     decls: dict[str, OntologyDecl] = {}
-    for path in sorted((ontologies / "releases").glob("*.yaml")):
+    for path in sorted(p for p in docs.files if p.parent == ontologies / "releases"):
         raw = _load(path, ontologies / "meta/release.schema.json")
         release = raw.get("release", {})
         decls[raw["prefix"]] = OntologyDecl(
@@ -256,9 +296,9 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
     )
 
     output_types: dict[str, OutputTypeSpec] = {}
-    for path in sorted((schemas / "output_types").glob("*.yaml")):
+    for path in sorted(p for p in docs.files if p.parent == schemas / "output_types"):
         spec = _output_type(
-            path, _load(path, schemas / "meta/output_type.schema.json"), columns
+            path, _load(path, schemas / "meta/output_type.schema.json"), columns, docs.sha256(path)
         )
         if spec.name in output_types:
             raise SpecError(f"{path}: output type {spec.name} is declared twice")
@@ -266,6 +306,7 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
     if not output_types:
         raise SpecError(f"{schemas / 'output_types'}: no output type specs found")
 
+    docs.save()
     return Specs(
         columns=MappingProxyType(columns),
         pairings=pairings,

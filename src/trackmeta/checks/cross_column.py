@@ -48,9 +48,9 @@ def pairing_mismatch(
             and p.column in specs.output_types[t].columns
             and p.when_column in specs.output_types[t].columns
         ).astype(bool)
+        partner = frame[pairing.when_column].str.strip()
         has = frame[pairing.column].str.strip() != ""
-        should = frame[pairing.when_column].str.strip() == pairing.equals
-        bad = applies & (has != should)
+        bad = applies & (partner != "") & (has != (partner == pairing.equals))
         for row, value, partner in zip(
             frame.index[bad], frame[pairing.column][bad], frame[pairing.when_column][bad],
             strict=True,

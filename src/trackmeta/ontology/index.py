@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+
+from trackmeta.cache import cache_dir, write_atomic
 
 FORMAT = 2  # bump whenever the encoded layout changes
 
@@ -94,15 +94,6 @@ def _decode(data: bytes, expected_sha256: str) -> OntologyIndex | None:
     return OntologyIndex(release, MappingProxyType(rows))
 
 
-def cache_dir() -> Path:
-    """$TRACKMETA_CACHE_DIR, else $XDG_CACHE_HOME/trackmeta, else ~/.cache/trackmeta."""
-    explicit = os.environ.get("TRACKMETA_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "trackmeta"
-
-
 def cache_path(prefix: str, source_sha256: str) -> Path:
     return cache_dir() / "index" / f"{prefix}-{source_sha256[:24]}-m{marshal.version}.idx"
 
@@ -119,11 +110,5 @@ def load_or_build(
     if cached is not None:
         return cached, True
     index = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
-            handle.write(_encode(index))
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a read-only cache only costs speed
+    write_atomic(path, _encode(index))
     return index, False

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from trackmeta.ontology.index import cache_dir
+from trackmeta.cache import cache_dir
 from trackmeta.ontology.sources import OntologyError
 from trackmeta.specs import OntologyDecl
 

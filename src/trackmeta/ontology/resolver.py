@@ -14,7 +14,6 @@ from pathlib import Path
 
 from trackmeta.curie import curie_problem
 from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build
-from trackmeta.ontology.pull import PULLED, locked_file
 from trackmeta.ontology.sources import (
     OntologyError,
     bundled_file,
@@ -77,7 +76,9 @@ class Resolver:
         if decl is None or not decl.resolvable:
             return None
         override = self._overrides.get(prefix)
-        if override is not None and str(override) == PULLED:
+        if override is not None and str(override) == "pulled":
+            from trackmeta.ontology.pull import locked_file
+
             override = self._overrides[prefix] = locked_file(prefix)
         if override is not None:
             if not override.is_file():
