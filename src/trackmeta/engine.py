@@ -78,11 +78,10 @@ def _check_table(
     from trackmeta.schema import compile_schema, run_schema
 
     yield from _unknown_columns(table, specs)
-    for otype, rows in table.frame.groupby(types, sort=True).groups.items():
-        if otype == "":
-            continue
-        compiled = compile_schema(specs.output_types[str(otype)], specs)
-        yield from run_schema(compiled, table.frame.loc[rows])
+    known = types != ""
+    if known.any():
+        frame = table.frame if known.all() else table.frame[known]
+        yield from run_schema(compile_schema(specs, types), frame)
     yield from name_curie_mismatch(table.frame, specs)
     yield from pairing_mismatch(table.frame, types, specs)
     if judge is not None:

@@ -1,13 +1,17 @@
-"""Compile an output type spec into a pandera DataFrameSchema and turn its lazy failure cases
-into findings. Each pandera check is named by its rule code, so a failure case row
-(column, check, failure_case, index) maps straight to a finding (column, code, value, row)."""
+"""Compile the output type specs into one pandera DataFrameSchema per table and turn its lazy
+failure cases into findings.
+
+The schema covers every output type present in the table: each check sees a whole column and the
+row's output type, and judges distinct (type, value) pairs once. Each pandera check is named by its
+rule code, so a failure case row (column, check, failure_case, index) maps straight to a finding.
+"""
 
 from __future__ import annotations
 
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,27 +22,40 @@ from trackmeta.curie import curie_problem
 from trackmeta.distinct import by_distinct
 from trackmeta.findings import Finding
 from trackmeta.rules import rule
-from trackmeta.specs import ColumnDef, ColumnUse, OutputTypeSpec, Specs
+from trackmeta.specs import ColumnDef, ColumnUse, Specs
 
-_ALWAYS_ALLOWED = ("units", "resolution")  # may accompany any output type
+ALWAYS_ALLOWED = ("units", "resolution")  # may accompany any output type
+Explanation = tuple[str, str | None, str | None]  # message, expected, fix
+_SEP = "\x1f"
 
 
 @dataclass(frozen=True)
-class _Explain:
-    """How to word a failed check: value -> (message, expected, fix)."""
+class _Check:
+    """One rule on one column: a vectorised verdict, and how to word a failure."""
 
-    explain: Callable[[str], tuple[str, str | None, str | None]]
+    code: str
+    verdict: Callable[[pd.Series], pd.Series]
+    explain: Callable[[str, str], Explanation]  # (value, output type) -> explanation
 
 
 @dataclass(frozen=True)
 class CompiledSchema:
-    spec: OutputTypeSpec
     schema: pa.DataFrameSchema
-    explain: dict[tuple[str, str], _Explain]
+    checks: Mapping[tuple[str, str], _Check]
+    types: pd.Series
+    required_by: Mapping[str, tuple[str, ...]]
 
 
-def _stripped(s: pd.Series) -> pd.Series:
-    return s.str.strip()
+class _Stripped:
+    """A column's stripped values, computed once for all of that column's checks."""
+
+    def __init__(self) -> None:
+        self._last: tuple[pd.Series, pd.Series] | None = None
+
+    def __call__(self, s: pd.Series) -> pd.Series:
+        if self._last is None or self._last[0] is not s:
+            self._last = (s, s.str.strip())
+        return self._last[1]
 
 
 def parse_resolution(text: str) -> int | None:
@@ -63,124 +80,113 @@ def _closest(value: str, allowed: tuple[str, ...]) -> str | None:
     return close[0] if close else None
 
 
-def _value_checks(
-    spec: OutputTypeSpec, use: ColumnUse, specs: Specs
-) -> Iterator[tuple[pa.Check, _Explain]]:
-    """The checks on a column's (stripped, non-empty) values, by the column's kind."""
-    col: ColumnDef = use.column
-    otype = spec.name
-    allowed = use.values
-    if col.kind in ("enum", "text") and allowed is not None:
-        allowed_set = frozenset(allowed)
-        yield (
-            pa.Check(lambda s: by_distinct(_stripped(s), lambda v: v == "" or v in allowed_set),
-                     name="TM103"),
-            _Explain(lambda v: (f"{col.name} {v!r} is not allowed for {otype}",
-                                "one of: " + ", ".join(allowed), _closest(v, allowed))),
-        )
-    if col.kind == "enum_list" and allowed is not None:
-        allowed_set = frozenset(allowed)
+def _column_checks(
+    col: ColumnDef, uses: Mapping[str, ColumnUse | None], types: pd.Series, specs: Specs
+) -> Iterator[_Check]:
+    name = col.name
+    _stripped = _Stripped()
+
+    def _per_type(judge: Callable[[str, str], bool]) -> Callable[[pd.Series], pd.Series]:
+        """A verdict over distinct (output type, stripped value) pairs, mapped back to rows."""
+
+        def verdict(s: pd.Series) -> pd.Series:
+            key = types.reindex(s.index).astype(str) + _SEP + _stripped(s)
+            return by_distinct(key, lambda k: judge(*k.split(_SEP, 1)))
+
+        return verdict
+
+    def _per_value(judge: Callable[[str], bool]) -> Callable[[pd.Series], pd.Series]:
+        return lambda s: by_distinct(_stripped(s), lambda v: v == "" or judge(v))
+
+    yield _Check("TM104", lambda s: s == _stripped(s),
+                 lambda v, t: (f"{name} {v!r} has leading or trailing whitespace", None, v.strip()))
+    required = {t for t, use in uses.items() if use is not None and use.required}
+    forbidden = {t for t, use in uses.items() if use is None}
+    if required:
+        yield _Check("TM101", lambda s: ~types.reindex(s.index).isin(required) | (_stripped(s) != ""),
+                     lambda v, t: (f"{name} is empty; {t} requires it", "a value", None))
+    if forbidden:
+        yield _Check("TM102", lambda s: ~types.reindex(s.index).isin(forbidden) | (_stripped(s) == ""),
+                     lambda v, t: (f"{name} is {v!r}, but {t} tracks have no {name}", "empty", ""))
+    allowed = {t: use.values for t, use in uses.items() if use is not None and use.values}
+    if allowed and col.kind in ("enum", "text"):
+        yield _Check(
+            "TM103",
+            _per_type(lambda t, v: v == "" or t not in allowed or v in allowed[t]),
+            lambda v, t: (f"{name} {v!r} is not allowed for {t}", "one of: " + ", ".join(allowed[t]),
+                          _closest(v, allowed[t])))
+    if allowed and col.kind == "enum_list":
         sep = col.separator or ","
-        yield (
-            pa.Check(lambda s: by_distinct(
-                _stripped(s), lambda v: v == "" or set(v.split(sep)) <= allowed_set),
-                name="TM103"),
-            _Explain(lambda v: (
-                f"{col.name} {v!r} is not a {sep!r}-separated list of allowed values for {otype}",
-                f"items from: {', '.join(allowed)}", None)),
-        )
+        yield _Check(
+            "TM103",
+            _per_type(lambda t, v: v == "" or t not in allowed
+                      or set(v.split(sep)) <= set(allowed[t])),
+            lambda v, t: (f"{name} {v!r} is not a {sep!r}-separated list of allowed values for {t}",
+                          f"items from: {', '.join(allowed[t])}", None))
     if col.pattern is not None:
         pattern = re.compile(col.pattern)
-        yield (
-            pa.Check(lambda s: by_distinct(
-                _stripped(s), lambda v: v == "" or pattern.fullmatch(v) is not None),
-                name="TM106"),
-            _Explain(lambda v: (f"{col.name} {v!r} does not have the required form",
-                                col.pattern, None)),
-        )
+        yield _Check("TM106", _per_value(lambda v: pattern.fullmatch(v) is not None),
+                     lambda v, t: (f"{name} {v!r} does not have the required form", col.pattern, None))
     if col.kind == "positive_number":
-        yield (
-            pa.Check(lambda s: by_distinct(_stripped(s), lambda v: v == "" or _positive(v)),
-                     name="TM105"),
-            _Explain(lambda v: (f"{col.name} {v!r} is not a finite positive number",
-                                "a finite number > 0", None)),
-        )
+        yield _Check("TM105", _per_value(_positive),
+                     lambda v, t: (f"{name} {v!r} is not a finite positive number",
+                                   "a finite number > 0", None))
     if col.kind == "curie":
         for code in ("TM201", "TM202", "TM203"):
-            yield _curie_check(code, col.name, specs)
+            yield _curie_check(code, name, specs, _per_value)
     if col.kind == "units":
-        yield (
-            pa.Check(lambda s: by_distinct(_stripped(s), lambda v: v in ("", spec.units)),
-                     name="TM401"),
-            _Explain(lambda v: (f"units {v!r} differ from {otype}'s units (Table 1)",
-                                spec.units, spec.units)),
-        )
+        units = {t: specs.output_types[t].units for t in uses}
+        yield _Check("TM401", _per_type(lambda t, v: v in ("", units[t])),
+                     lambda v, t: (f"units {v!r} differ from {t}'s units (Table 1)",
+                                   units[t], units[t]))
     if col.kind == "resolution":
-        want = spec.resolution_bp
-        yield (
-            pa.Check(lambda s: by_distinct(
-                _stripped(s), lambda v: v == "" or parse_resolution(v) == want), name="TM402"),
-            _Explain(lambda v: (f"resolution {v!r} differs from {otype}'s resolution (Table 1)",
-                                f"{want}bp", f"{want}bp")),
-        )
+        bp = {t: specs.output_types[t].resolution_bp for t in uses}
+        yield _Check("TM402", _per_type(lambda t, v: v == "" or parse_resolution(v) == bp[t]),
+                     lambda v, t: (f"resolution {v!r} differs from {t}'s resolution (Table 1)",
+                                   f"{bp[t]}bp", f"{bp[t]}bp"))
 
 
-def _curie_check(code: str, column: str, specs: Specs) -> tuple[pa.Check, _Explain]:
+def _curie_check(
+    code: str, column: str, specs: Specs,
+    per_value: Callable[[Callable[[str], bool]], Callable[[pd.Series], pd.Series]],
+) -> _Check:
     def passes(value: str) -> bool:
-        problem = curie_problem(value, specs.ontologies) if value else None
+        problem = curie_problem(value, specs.ontologies)
         return problem is None or problem.code != code
 
-    def explain(value: str) -> tuple[str, str | None, str | None]:
+    def explain(value: str, _: str) -> Explanation:
         problem = curie_problem(value.strip(), specs.ontologies)
         assert problem is not None
         return f"{column}: {problem.message}", problem.expected, problem.fix
 
-    return (pa.Check(lambda s: by_distinct(_stripped(s), passes), name=code), _Explain(explain))
+    return _Check(code, per_value(passes), explain)
 
 
-def _presence_checks(
-    column: str, otype: str, use: ColumnUse | None
-) -> Iterator[tuple[pa.Check, _Explain]]:
-    """Whitespace on every column; non-empty where required; empty where the type has no use."""
-    yield (
-        pa.Check(lambda s: s == _stripped(s), name="TM104"),
-        _Explain(lambda v: (f"{column} {v!r} has leading or trailing whitespace", None, v.strip())),
-    )
-    if use is None:
-        yield (
-            pa.Check(lambda s: _stripped(s) == "", name="TM102"),
-            _Explain(lambda v: (f"{column} is {v!r}, but {otype} tracks have no {column}", "empty", "")),
-        )
-    elif use.required:
-        yield (
-            pa.Check(lambda s: _stripped(s) != "", name="TM101"),
-            _Explain(lambda v: (f"{column} is empty; {otype} requires it", "a value", None)),
-        )
-
-
-def compile_schema(spec: OutputTypeSpec, specs: Specs) -> CompiledSchema:
-    """One pandera schema per output type, over every column that columns.yaml defines."""
+def compile_schema(specs: Specs, types: pd.Series) -> CompiledSchema:
+    """One pandera schema for a table whose rows have these output types ('' rows excluded)."""
+    present = sorted(set(types.unique()) - {""})
     columns: dict[str, pa.Column] = {}
-    explain: dict[tuple[str, str], _Explain] = {}
-    otype = spec.name
+    checks: dict[tuple[str, str], _Check] = {}
+    required_by: dict[str, tuple[str, ...]] = {}
     for name, col in specs.columns.items():
         if col.kind == "output_type":
-            continue  # resolved by the engine before a spec is chosen
-        use = spec.columns.get(name)
-        if use is None and name in _ALWAYS_ALLOWED:
-            use = ColumnUse(col, required=False, values=None)
-        checks = list(_presence_checks(name, otype, use))
-        if use is not None:
-            checks.extend(_value_checks(spec, use, specs))
-        for check, how in checks:
-            explain[(name, str(check.name))] = how
+            continue  # resolved by the engine before the schema is built
+        uses: dict[str, ColumnUse | None] = {}
+        for otype in present:
+            use = specs.output_types[otype].columns.get(name)
+            if use is None and name in ALWAYS_ALLOWED:
+                use = ColumnUse(col, required=False, values=None)
+            uses[otype] = use
+        column_checks = list(_column_checks(col, uses, types, specs))
+        for check in column_checks:
+            checks[(name, check.code)] = check
+        required_by[name] = tuple(t for t, use in uses.items() if use is not None and use.required)
         columns[name] = pa.Column(
-            checks=[check for check, _ in checks],
-            required=use is not None and use.required,
+            checks=[pa.Check(c.verdict, name=c.code) for c in column_checks],
+            required=bool(required_by[name]),
             nullable=True,
         )
-    schema = pa.DataFrameSchema(columns, strict=False, name=otype)
-    return CompiledSchema(spec, schema, explain)
+    return CompiledSchema(pa.DataFrameSchema(columns, strict=False), checks, types, required_by)
 
 
 def run_schema(compiled: CompiledSchema, frame: pd.DataFrame) -> Iterator[Finding]:
@@ -193,12 +199,13 @@ def run_schema(compiled: CompiledSchema, frame: pd.DataFrame) -> Iterator[Findin
             cases["column"], cases["check"], cases["failure_case"], cases["index"], strict=True
         ):
             if check == "column_in_dataframe":
+                needing = ", ".join(compiled.required_by[str(value)])
                 yield rule("TM001").finding(
-                    f"column {value!r} is required for {compiled.spec.name} and missing",
+                    f"column {value!r} is required for {needing} and missing",
                     column=str(value), line=1)
                 continue
-            how = compiled.explain[(str(column), str(check))]
-            message, expected, fix = how.explain(str(value))
+            row = int(index)
+            how = compiled.checks[(str(column), str(check))]
+            message, expected, fix = how.explain(str(value), str(compiled.types.at[row]))
             yield rule(str(check)).finding(
-                message, column=str(column), value=str(value), expected=expected, fix=fix,
-                row=int(index))
+                message, column=str(column), value=str(value), expected=expected, fix=fix, row=row)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 from trackmeta.cache import cache_dir, write_atomic
 
-FORMAT = 2  # bump whenever the encoded layout changes
+FORMAT = 3  # bump whenever the encoded layout changes
 
 
 @dataclass(frozen=True)
@@ -67,12 +66,39 @@ class OntologyIndex:
         return len(self.rows)
 
 
+class LazyRows(Mapping[str, Row]):
+    """Rows kept marshalled per term and decoded on first access: loading a release costs one
+    small marshal.loads, and a run pays only for the terms it looks at."""
+
+    def __init__(self, packed: Mapping[str, bytes]) -> None:
+        self._packed = packed
+        self._rows: dict[str, Row] = {}
+
+    def __getitem__(self, curie: str) -> Row:
+        row = self._rows.get(curie)
+        if row is None:
+            row = self._rows[curie] = marshal.loads(self._packed[curie])
+        return row
+
+    def get(self, curie: str, default: Row | None = None) -> Row | None:  # type: ignore[override]
+        return self[curie] if curie in self._packed else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __contains__(self, curie: object) -> bool:
+        return curie in self._packed
+
+
 def _encode(index: OntologyIndex) -> bytes:
     r = index.release
     payload = marshal.dumps({
         "format": FORMAT,
         "release": (r.prefix, r.version, r.source, r.sha256),
-        "rows": dict(index.rows),
+        "rows": {curie: marshal.dumps(tuple(row)) for curie, row in index.rows.items()},
     })
     return hashlib.sha256(payload).digest() + payload
 
@@ -91,7 +117,7 @@ def _decode(data: bytes, expected_sha256: str) -> OntologyIndex | None:
         return None
     if release.sha256 != expected_sha256 or not isinstance(rows, dict):
         return None
-    return OntologyIndex(release, MappingProxyType(rows))
+    return OntologyIndex(release, LazyRows(rows))
 
 
 def cache_path(prefix: str, source_sha256: str) -> Path:

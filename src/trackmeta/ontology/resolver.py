@@ -62,6 +62,7 @@ class Resolver:
                 raise OntologyError(f"--ontology {prefix}=...: {prefix} is not a declared ontology "
                                     f"({', '.join(sorted(self._decls))})")
         self._indices: dict[str, OntologyIndex | None] = {}
+        self._ancestors: dict[str, dict[str, int]] = {}
         self.cache_hits: dict[str, bool] = {}
 
     # releases -----------------------------------------------------------------------------
@@ -190,17 +191,25 @@ class Resolver:
                           f"{term.id} is obsolete in {where} and names no replacement",
                           term.label, synonyms, release=where, chain=tuple(chain))
 
+    def _parents(self, curie: str) -> tuple[str, ...]:
+        index = self.index(curie.split(":", 1)[0])
+        row = index.rows.get(curie) if index is not None else None
+        return row[5] if row is not None else ()
+
     def ancestors(self, curie: str) -> dict[str, int]:
         """Every ancestor (is_a and part_of) with its shortest distance, across loaded releases."""
+        known = self._ancestors.get(curie)
+        if known is not None:
+            return known
         distances: dict[str, int] = {}
         queue = deque([(curie, 0)])
         while queue:
             current, distance = queue.popleft()
-            term = self.term(current)
-            for parent in term.parents if term is not None else ():
+            for parent in self._parents(current):
                 if parent not in distances:
                     distances[parent] = distance + 1
                     queue.append((parent, distance + 1))
+        self._ancestors[curie] = distances
         return distances
 
     def is_under(self, curie: str, roots: Iterable[str]) -> bool:
