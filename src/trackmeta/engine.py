@@ -80,8 +80,10 @@ def _check_table(
     yield from _unknown_columns(table, specs)
     known = types != ""
     if known.any():
-        frame = table.frame if known.all() else table.frame[known]
-        yield from run_schema(compile_schema(specs, types), frame)
+        if known.all():
+            yield from run_schema(compile_schema(specs, types), table.frame)
+        else:
+            yield from run_schema(compile_schema(specs, types[known]), table.frame[known])
     yield from name_curie_mismatch(table.frame, specs)
     yield from pairing_mismatch(table.frame, types, specs)
     if judge is not None:

@@ -194,14 +194,65 @@ def _sniff(header: str, where: str, delimiter: str | None) -> str:
 
 
 def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
-    """Parse delimited text with the csv module, keeping each record's physical line."""
-    import pandas as pd
+    """Parse delimited text, keeping each record's physical line.
 
+    Regular files (no quotes, one field per header column on every line, no huge field) take
+    pandas' C parser; anything else takes the csv module, which locates every irregularity.
+    """
     text, findings = _decode(data, where)
     if not text.strip():
         raise ReadError(Failure("file is empty: expected a header line and track rows", where))
     header_line = text.split("\n", 1)[0].rstrip("\r")
     delim = _sniff(header_line, where, delimiter)
+    if '"' not in text:
+        fast = _read_regular(text, delim, where, findings)
+        if fast is not None:
+            return fast
+    return _read_irregular(text, delim, where, findings)
+
+
+def _read_regular(text: str, delim: str, where: str, findings: list[Finding]) -> Table | None:
+    """The C parser's reading, or None when the file is not regular enough for it."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False,
+                            na_filter=False, quoting=csv.QUOTE_NONE, skip_blank_lines=False,
+                            engine="c", header=0, index_col=False)
+    except (ValueError, pd.errors.ParserError):
+        return None  # a row with too many fields, among others
+    header = header_line_fields(text, delim)
+    if list(frame.columns) != header:
+        return None  # duplicate names were renamed: let csv report them
+    # short rows are padded silently by the C parser: every line must hold exactly the header's
+    # number of delimiters, which the total proves since no row has more
+    if text.count(delim) != (len(header) - 1) * (len(frame) + 1):
+        return None
+    if len(text) > _MAX_FIELD and _longest_line(text) > _MAX_FIELD:
+        return None  # the csv module refuses the huge field with its line
+    if not len(frame):
+        findings.append(rule("TM006").finding("table has a header and no rows", line=1))
+    frame.index = pd.RangeIndex(len(frame))
+    lines = pd.Series(frame.index + 2, index=frame.index, dtype="int64")
+    return Table(where, frame, lines, findings)
+
+
+def _longest_line(text: str) -> int:
+    import numpy as np
+
+    ends = np.flatnonzero(np.frombuffer(text.encode("utf-8"), dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], ends, [len(text.encode("utf-8"))]))
+    return int(np.diff(bounds).max())
+
+
+def header_line_fields(text: str, delim: str) -> list[str]:
+    return text.split("\n", 1)[0].rstrip("\r").split(delim)
+
+
+def _read_irregular(text: str, delim: str, where: str, findings: list[Finding]) -> Table:
+    """The csv module's reading: quotes, multi-line records, ragged rows, all located."""
+    import pandas as pd
+
     csv.field_size_limit(_MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     records: list[list[str]] = []

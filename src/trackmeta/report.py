@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from trackmeta._version import __version__
@@ -13,6 +13,7 @@ from trackmeta.checks.release import Count
 from trackmeta.findings import Failure, Finding, Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class Report:
             "summary": self.summary(),
             "files": list(self.files),
             "findings": [
-                {**asdict(f), "severity": str(f.severity)} for f in self.findings
+                {name: getattr(f, name) for name in _FINDING_FIELDS} | {"severity": str(f.severity)}
+                for f in self.findings
             ],
             "failures": [asdict(f) for f in self.failures],
             "expectations": None if self.counts is None else [asdict(c) for c in self.counts],

@@ -9,11 +9,13 @@ rule code, so a failure case row (column, check, failure_case, index) maps strai
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -26,7 +28,6 @@ from trackmeta.specs import ColumnDef, ColumnUse, Specs
 
 ALWAYS_ALLOWED = ("units", "resolution")  # may accompany any output type
 Explanation = tuple[str, str | None, str | None]  # message, expected, fix
-_SEP = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,16 @@ class CompiledSchema:
 
 
 class _Stripped:
-    """A column's stripped values, computed once for all of that column's checks."""
+    """A column's stripped values, computed once for all of that column's checks (pandera hands
+    each check its own Series object, so identity is checked on the values' index)."""
 
     def __init__(self) -> None:
-        self._last: tuple[pd.Series, pd.Series] | None = None
+        self._last: pd.Series | None = None
 
     def __call__(self, s: pd.Series) -> pd.Series:
-        if self._last is None or self._last[0] is not s:
-            self._last = (s, s.str.strip())
-        return self._last[1]
+        if self._last is None or not self._last.index.equals(s.index):
+            self._last = s.str.strip()
+        return self._last
 
 
 def parse_resolution(text: str) -> int | None:
@@ -81,17 +83,26 @@ def _closest(value: str, allowed: tuple[str, ...]) -> str | None:
 
 
 def _column_checks(
-    col: ColumnDef, uses: Mapping[str, ColumnUse | None], types: pd.Series, specs: Specs
+    col: ColumnDef,
+    uses: Mapping[str, ColumnUse | None],
+    types: pd.Series,
+    groups: Mapping[str, np.ndarray],
+    specs: Specs,
 ) -> Iterator[_Check]:
     name = col.name
     _stripped = _Stripped()
 
     def _per_type(judge: Callable[[str, str], bool]) -> Callable[[pd.Series], pd.Series]:
-        """A verdict over distinct (output type, stripped value) pairs, mapped back to rows."""
+        """A verdict per output type over its rows' distinct stripped values."""
 
         def verdict(s: pd.Series) -> pd.Series:
-            key = types.reindex(s.index).astype(str) + _SEP + _stripped(s)
-            return by_distinct(key, lambda k: judge(*k.split(_SEP, 1)))
+            stripped = _stripped(s)
+            passed = np.ones(len(s), dtype=bool)
+            for otype, positions in groups.items():
+                if otype in uses:
+                    judged = by_distinct(stripped.iloc[positions], functools.partial(judge, otype))
+                    passed[positions] = judged.to_numpy()
+            return pd.Series(passed, index=s.index)
 
         return verdict
 
@@ -103,10 +114,10 @@ def _column_checks(
     required = {t for t, use in uses.items() if use is not None and use.required}
     forbidden = {t for t, use in uses.items() if use is None}
     if required:
-        yield _Check("TM101", lambda s: ~types.reindex(s.index).isin(required) | (_stripped(s) != ""),
+        yield _Check("TM101", lambda s: (_stripped(s) != "") | ~types.isin(required).to_numpy(),
                      lambda v, t: (f"{name} is empty; {t} requires it", "a value", None))
     if forbidden:
-        yield _Check("TM102", lambda s: ~types.reindex(s.index).isin(forbidden) | (_stripped(s) == ""),
+        yield _Check("TM102", lambda s: (_stripped(s) == "") | ~types.isin(forbidden).to_numpy(),
                      lambda v, t: (f"{name} is {v!r}, but {t} tracks have no {name}", "empty", ""))
     allowed = {t: use.values for t, use in uses.items() if use is not None and use.values}
     if allowed and col.kind in ("enum", "text"):
@@ -163,8 +174,10 @@ def _curie_check(
 
 
 def compile_schema(specs: Specs, types: pd.Series) -> CompiledSchema:
-    """One pandera schema for a table whose rows have these output types ('' rows excluded)."""
-    present = sorted(set(types.unique()) - {""})
+    """One pandera schema for the table whose rows have these output types (in row order)."""
+    groups = {str(t): np.asarray(positions)
+              for t, positions in types.groupby(types, sort=True).indices.items()}
+    present = sorted(set(groups) - {""})
     columns: dict[str, pa.Column] = {}
     checks: dict[tuple[str, str], _Check] = {}
     required_by: dict[str, tuple[str, ...]] = {}
@@ -177,12 +190,12 @@ def compile_schema(specs: Specs, types: pd.Series) -> CompiledSchema:
             if use is None and name in ALWAYS_ALLOWED:
                 use = ColumnUse(col, required=False, values=None)
             uses[otype] = use
-        column_checks = list(_column_checks(col, uses, types, specs))
+        column_checks = list(_column_checks(col, uses, types, groups, specs))
         for check in column_checks:
             checks[(name, check.code)] = check
         required_by[name] = tuple(t for t, use in uses.items() if use is not None and use.required)
         columns[name] = pa.Column(
-            checks=[pa.Check(c.verdict, name=c.code) for c in column_checks],
+            checks=[pa.Check(c.verdict, name=c.code, ignore_na=False) for c in column_checks],
             required=bool(required_by[name]),
             nullable=True,
         )
@@ -206,6 +219,6 @@ def run_schema(compiled: CompiledSchema, frame: pd.DataFrame) -> Iterator[Findin
                 continue
             row = int(index)
             how = compiled.checks[(str(column), str(check))]
-            message, expected, fix = how.explain(str(value), str(compiled.types.at[row]))
+            message, expected, fix = how.explain(str(value), str(compiled.types.loc[row]))
             yield rule(str(check)).finding(
                 message, column=str(column), value=str(value), expected=expected, fix=fix, row=row)
