@@ -115,3 +115,26 @@ def test_python_dash_m(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=tmp_path, check=False)
     assert result.returncode == 1
     assert "::error file=" in result.stdout and "title=TM203 curie-id-format" in result.stdout
+
+
+def test_progress_only_after_a_delay_and_wiped() -> None:
+    import io
+
+    from trackmeta.progress import Progress
+
+    stream = io.StringIO()
+    quiet = Progress(enabled=False, stream=stream, delay=0)
+    quiet("reading", 0, 3)
+    slow_start = Progress(enabled=True, stream=stream, delay=60)
+    slow_start("reading", 0, 3)
+    assert stream.getvalue() == ""
+    shown = Progress(enabled=True, stream=stream, delay=0)
+    shown("checking x.tsv", 1, 3)
+    assert "[" in stream.getvalue() and "1/3 checking x.tsv" in stream.getvalue()
+    shown.close()
+    assert stream.getvalue().endswith("\r")
+
+
+def test_no_progress_when_not_a_terminal(capsys: Capture) -> None:
+    code, _, err = run(capsys, "check", str(EXAMPLE))
+    assert code == 1 and err == ""

@@ -145,3 +145,20 @@ def test_dataframe_with_native_types() -> None:
     assert frame["genetically_modified"].dtype == object or frame["nonzero_mean"].dtype == float
     report = trackmeta.check(frame)
     assert report.ok, report.findings
+
+
+def test_fast_and_located_readers_agree() -> None:
+    from trackmeta.readers import _read_irregular, read_text
+
+    data = VALID.read_bytes()
+    fast = read_text(data, "valid.tsv")
+    slow = _read_irregular(data.decode(), "\t", "valid.tsv", [])
+    pd.testing.assert_frame_equal(fast.frame, slow.frame, check_index_type=False)
+    assert fast.lines is not None and slow.lines is not None
+    assert list(fast.lines) == list(slow.lines)
+
+
+def test_ragged_file_without_quotes_takes_the_located_reader(write: Write) -> None:
+    text = to_text(valid_lines()) + "short\trow\n"
+    report = trackmeta.check(write(text))
+    assert [(f.line, f.code) for f in report.findings] == [(27, "TM004")]

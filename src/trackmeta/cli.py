@@ -119,13 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from trackmeta.engine import check
+    from trackmeta.progress import Progress
     from trackmeta.render import render
 
-    report = check(
-        args.paths, output_type=args.output_type, delimiter=args.delimiter,
-        select=args.select, ignore=args.ignore, expect=args.expect, fail_on=args.fail_on,
-        ontologies=dict(args.ontology),
-    )
+    progress = Progress.for_terminal(args.quiet)
+    try:
+        report = check(
+            args.paths, output_type=args.output_type, delimiter=args.delimiter,
+            select=args.select, ignore=args.ignore, expect=args.expect, fail_on=args.fail_on,
+            ontologies=dict(args.ontology), progress=progress,
+        )
+    finally:
+        progress.close()
     document = render(report, args.format)
     if args.output is not None:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,14 +112,16 @@ def check(
     fail_on: str | None = "error",
     ontologies: Mapping[str, str | Path] | None = None,
     specs: Specs | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
     """Validate metadata (paths, a release directory, a DataFrame or the AlphaGenome SDK's
     OutputMetadata) and return a Report.
 
     Bad metadata becomes findings; inputs that cannot be read become failures (exit code 2).
     `ontologies` maps a prefix to a release file read with pronto (OBO, OWL, OBO-JSON) instead of
-    the bundled release.
+    the bundled release. `progress(step, done, total)` is told of each step.
     """
+    tell = progress or (lambda step, done, total: None)
     import pandas as pd
 
     from trackmeta.checks.cross_column import duplicate_tracks
@@ -151,12 +153,15 @@ def check(
         paths = [source] if isinstance(source, (str, Path)) else list(source)
         files, manifests, failures = expand_paths(Path(p) for p in paths)
         loaded = []
-        for path in files:
+        for number, path in enumerate(files):
+            tell(f"reading {path.name}", number, 2 * len(files) + 1)
             try:
                 loaded.append(read_path(path, delimiter))
             except ReadError as exc:
                 failures.append(exc.failure)
-    for table in loaded:
+    for number, table in enumerate(loaded):
+        tell(f"checking {Path(table.path).name} ({len(table.frame):,} rows)",
+             len(loaded) + number, 2 * len(loaded) + 1)
         try:
             types, type_findings = _row_types(
                 table, _default_type(table.path, output_type, specs), specs)
@@ -167,6 +172,7 @@ def check(
         raw = [*table.findings, *type_findings, *_check_table(table, types, specs, judge)]
         findings.extend(_locate(f, table) for f in raw)
 
+    tell("release checks", 2 * len(loaded), 2 * len(loaded) + 1)
     by_path = {t.path: t for t, _ in tables}
     for table_path, finding in duplicate_tracks(
         [(t.path, t.frame, types) for t, types in tables],
