@@ -1,5 +1,3 @@
-import sys
+from trackmeta.cli import entry
 
-from trackmeta.cli import main
-
-sys.exit(main())
+entry()
