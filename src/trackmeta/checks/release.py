@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from trackmeta.findings import Failure, Finding
 from trackmeta.rules import rule
 from trackmeta.schema import parse_resolution
 from trackmeta.specs import Specs
+
+if TYPE_CHECKING:
+    import yaml
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ def table1_findings(counts: list[Count]) -> Iterator[Finding]:
 
 def _line_index(node: yaml.Node) -> Mapping[str, tuple[int, Any]]:
     """Map keys of a YAML mapping node to (1-based line, value node)."""
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {str(k.value): (k.start_mark.line + 1, v) for k, v in node.value}
@@ -49,6 +52,8 @@ def _line_index(node: yaml.Node) -> Mapping[str, tuple[int, Any]]:
 
 def manifest_findings(path: Path, specs: Specs) -> tuple[list[Finding], list[Failure]]:
     """Compare `output_types: {TYPE: {units, resolution}}` in a release manifest with the specs."""
+    import yaml  # only releases with a manifest pay for it
+
     try:
         text = path.read_text(encoding="utf-8")
         root = yaml.compose(text, Loader=yaml.SafeLoader)
