@@ -183,3 +183,14 @@ def test_every_rule_has_a_failing_and_a_passing_case() -> None:
     missing = [f"{code} {outcome}" for code in RULES for outcome in ("fail", "pass")
                if (code, outcome) not in covered]
     assert missing == []
+
+
+def test_every_rule_is_documented_with_a_stable_code_and_kebab_name() -> None:
+    import re
+
+    names = [r.name for r in RULES.values()]
+    assert len(set(names)) == len(names)
+    for code, r in RULES.items():
+        assert re.fullmatch(r"TM[0-4]\d\d", code) and r.code == code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.name)
+        assert all(text.strip() for text in (r.summary, r.why, r.example, r.fix)), code
