@@ -29,7 +29,10 @@ def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:
 def test_clean_table_exits_0(capsys: Capture) -> None:
     code, out, err = run(capsys, "check", str(VALID))
     assert (code, err) == (0, "")
-    assert out.startswith("ok: 1 file, 25 rows, 27 tracks; 0 errors")
+    assert out.splitlines() == [
+        "ontology releases: CL 2026-03-26, EFO 3.90.0, UBERON 2026-04-01 "
+        "(cellxgene-ontology-guide)",
+        "ok: 1 file, 25 rows, 27 tracks; 0 errors, 0 warnings"]
 
 
 def test_example_release_findings_exit_1(capsys: Capture) -> None:

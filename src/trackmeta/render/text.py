@@ -45,6 +45,10 @@ def render(report: Report) -> str:
             out.append(f"  {mark}{c.output_type:<18} {c.tracks:>6} / {c.expected_tracks:<6}"
                        f" {c.biosamples:>5} / {bio}")
         out.append("")
+    used = [f"{o['prefix']} {o['version']}" for o in report.ontologies if "terms" in o]
+    if used:
+        sources = sorted({str(o["source"]) for o in report.ontologies if "terms" in o})
+        out.append(f"ontology releases: {', '.join(used)} ({'; '.join(sources)})")
     s = report.summary()
     verdict = {0: "ok", 1: "FAILED", 2: "INCOMPLETE"}[report.exit_code]
     out.append(
