@@ -7,8 +7,6 @@ import hashlib
 import json
 import os
 import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,6 +67,9 @@ def _mirrored(url: str, mirror: str | None) -> str:
 
 
 def pull(decl: OntologyDecl, mirror: str | None = None, timeout: float = 60.0) -> Pulled:
+    import urllib.error
+    import urllib.request
+
     if decl.pull is None:
         raise OntologyError(f"{decl.prefix}: no pullable release is declared in ontologies/releases/")
     spec = decl.pull

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from trackmeta.curie import curie_problem
 from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build
+from trackmeta.ontology.pull import PULLED, locked_file
 from trackmeta.ontology.sources import (
     OntologyError,
     bundled_file,
@@ -77,9 +78,7 @@ class Resolver:
         if decl is None or not decl.resolvable:
             return None
         override = self._overrides.get(prefix)
-        if override is not None and str(override) == "pulled":
-            from trackmeta.ontology.pull import locked_file
-
+        if override is not None and str(override) == PULLED:
             override = self._overrides[prefix] = locked_file(prefix)
         if override is not None:
             if not override.is_file():
@@ -114,7 +113,8 @@ class Resolver:
             if loaded is not None:
                 r = loaded.release
                 entry.update(version=r.version, source=r.source, sha256=r.sha256,
-                             terms=len(loaded))
+                             terms=len(loaded),
+                             index="cached" if self.cache_hits.get(prefix) else "built")
             elif not decl.resolvable:
                 entry.update(version=None, source=None, note="provisional ids; no release holds them")
             elif prefix in self._overrides:
