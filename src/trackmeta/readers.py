@@ -205,13 +205,15 @@ def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
     header_line = text.split("\n", 1)[0].rstrip("\r")
     delim = _sniff(header_line, where, delimiter)
     if '"' not in text:
-        fast = _read_regular(text, delim, where, findings)
+        fast = _read_regular(text, header_line.split(delim), delim, where, findings)
         if fast is not None:
             return fast
     return _read_irregular(text, delim, where, findings)
 
 
-def _read_regular(text: str, delim: str, where: str, findings: list[Finding]) -> Table | None:
+def _read_regular(
+    text: str, header: list[str], delim: str, where: str, findings: list[Finding]
+) -> Table | None:
     """The C parser's reading, or None when the file is not regular enough for it."""
     import pandas as pd
 
@@ -221,7 +223,6 @@ def _read_regular(text: str, delim: str, where: str, findings: list[Finding]) ->
                             engine="c", header=0, index_col=False)
     except (ValueError, pd.errors.ParserError):
         return None  # a row with too many fields, among others
-    header = header_line_fields(text, delim)
     if list(frame.columns) != header:
         return None  # duplicate names were renamed: let csv report them
     # short rows are padded silently by the C parser: every line must hold exactly the header's
@@ -243,10 +244,6 @@ def _longest_line(text: str) -> int:
     ends = np.flatnonzero(np.frombuffer(text.encode("utf-8"), dtype=np.uint8) == 10)
     bounds = np.concatenate(([-1], ends, [len(text.encode("utf-8"))]))
     return int(np.diff(bounds).max())
-
-
-def header_line_fields(text: str, delim: str) -> list[str]:
-    return text.split("\n", 1)[0].rstrip("\r").split(delim)
 
 
 def _read_irregular(text: str, delim: str, where: str, findings: list[Finding]) -> Table:
