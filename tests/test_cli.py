@@ -32,7 +32,7 @@ def test_clean_table_exits_0(capsys: Capture) -> None:
     assert out.splitlines() == [
         "ontology releases: CL 2026-03-26, EFO 3.90.0, UBERON 2026-04-01 "
         "(cellxgene-ontology-guide)",
-        "ok: 1 file, 25 rows, 27 tracks; 0 errors, 0 warnings"]
+        "ok: 1 file (human), 25 rows, 27 tracks; 0 errors, 0 warnings, 0 infos"]
 
 
 def test_example_release_findings_exit_1(capsys: Capture) -> None:

@@ -105,7 +105,13 @@ def test_real_cl_obo_release() -> None:
     index = resolver.index("CL")
     assert index is not None
     # the file has 157 obsolete terms: 148 CL ones (indexed) and 9 of other prefixes (not)
-    assert sum(1 for row in index.rows.values() if row[2]) == 148
+    assert sum(1 for row in index.rows.values() if row[2] and row[6] is None) == 148
+    # and 76 CL alt_ids, each indexed as merged into its primary term
+    assert sum(1 for row in index.rows.values() if row[6] is not None) == 76
+    merged = resolver.resolve("CL:0002609")
+    assert (merged.status, merged.merged, merged.replacement, merged.replacement_label) == (
+        "obsolete", True, "CL:0010012", "cerebral cortex neuron")
+    assert "merged into CL:0010012" in merged.message
 
 
 def test_cache_hit_then_corrupt_file_is_rebuilt() -> None:

@@ -72,11 +72,19 @@ CASES = [
     Case("TM004", "fail", lambda: valid() + "extra\trow\n", ((27, None),)),
     Case("TM004", "pass", valid),
     Case("TM005", "fail", cell(9, "output_type", "OutputType.RNA_SEQS"), ((9, "output_type"),)),
+    Case("TM005", "fail", cell(9, "output_type", "rnaseq"), ((9, "output_type"),)),  # a file alias
+    Case("TM005", "fail", cell(9, "output_type", "RNA-SEQ"), ((9, "output_type"),)),
     Case("TM005", "pass", cell(9, "output_type", "RNA_SEQ")),
     Case("TM006", "fail", lambda: to_text(valid_lines()[:1]), ((1, None),)),
     Case("TM006", "pass", only_rows(2)),
     Case("TM007", "fail", lambda: b"\xef\xbb\xbf" + valid().encode(), ((1, None),)),
     Case("TM007", "pass", lambda: valid().encode()),
+    Case("TM008", "fail", cell(2, "biosample_life_stage", "postnatal"),
+         ((2, "biosample_life_stage"),)),
+    Case("TM008", "pass", valid),
+    Case("TM009", "fail", valid, ((25, "output_type"), (26, "output_type")),
+         options={"organism": "mouse"}),
+    Case("TM009", "pass", valid),
     Case("TM101", "fail", cell(6, "biosample_type", ""), ((6, "biosample_type"),)),
     Case("TM101", "pass", cell(8, "gtex_tissue", "")),  # optional for RNA_SEQ
     Case("TM102", "fail", cell(8, "histone_mark", "H3K27ac"), ((8, "histone_mark"),)),
@@ -164,6 +172,7 @@ def _run(case: Case, tmp_path: Path) -> list[tuple[int | None, str | None]]:
         (target / "manifest.yaml").write_text(case.manifest, encoding="utf-8")
     report = trackmeta.check(target if case.manifest is not None else path,
                              output_type=case.options.get("output_type"),
+                             organism=case.options.get("organism"),
                              expect=case.options.get("expect"))
     assert not report.failures, report.failures
     return [(f.line, f.column) for f in report.findings if f.code == case.code]

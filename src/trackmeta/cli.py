@@ -48,6 +48,14 @@ def _add_ontology_option(parser: argparse.ArgumentParser) -> None:
         help="use this OBO/OWL/OBO-JSON release for PREFIX instead of the bundled one (repeatable)")
 
 
+def _add_organism_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--organism", metavar="NAME",
+        help="organism of the metadata: human or mouse (also HOMO_SAPIENS, MUS_MUSCULUS); "
+             "default: a manifest's `organism:`, an official file named for its organism, "
+             "else human")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="trackmeta", description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"trackmeta {__version__}")
@@ -62,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output-type", metavar="TYPE",
                        help="output type of tables without an output_type column "
                             "(default: from the file name, e.g. rna_seq.tsv)")
+    _add_organism_option(check)
     check.add_argument("--delimiter", type=_delimiter, help="field delimiter (default: sniffed)")
     check.add_argument("--format", choices=("text", "json", "sarif", "junit", "github"),
                        default="text", help="report format (default: text)")
@@ -126,7 +135,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     progress = Progress.for_terminal(args.quiet)
     try:
         report = check(
-            args.paths, output_type=args.output_type, delimiter=args.delimiter,
+            args.paths, output_type=args.output_type, organism=args.organism,
+            delimiter=args.delimiter,
             select=args.select, ignore=args.ignore, expect=args.expect, fail_on=args.fail_on,
             ontologies=dict(args.ontology), progress=progress,
         )

@@ -8,8 +8,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trackmeta.edits import reconcile
 from trackmeta.findings import Failure, Finding, Severity
-from trackmeta.readers import ReadError, Table, expand_paths, from_dataframe, read_path, table_stem
+from trackmeta.readers import (
+    ReadError,
+    Table,
+    drop_padding,
+    expand_paths,
+    from_dataframe,
+    read_path,
+    table_stem,
+)
 from trackmeta.report import Report
 from trackmeta.rules import RuleSelection, rule
 from trackmeta.specs import Specs, default_specs
@@ -28,7 +37,8 @@ class UsageError(ValueError):
 
 
 def _row_types(table: Table, default: str | None, specs: Specs) -> tuple[pd.Series, list[Finding]]:
-    """The canonical output type of each row ('' where unknown), with TM005 findings."""
+    """The canonical output type of each row ('' where unknown or not served), with TM005 and
+    TM009 findings. Values must name the type exactly (RNA_SEQ or OutputType.RNA_SEQ)."""
     import pandas as pd
 
     frame = table.frame
@@ -37,28 +47,42 @@ def _row_types(table: Table, default: str | None, specs: Specs) -> tuple[pd.Seri
             raise ReadError(Failure(
                 "cannot tell the output type: the table has no output_type column, the file "
                 "name names no output type (e.g. rna_seq.tsv); pass --output-type", table.path))
+        if default not in specs.output_types:
+            finding = dataclasses.replace(_type_finding(default, specs, 0), row=None, line=1)
+            return pd.Series("", index=frame.index, dtype=object), [finding]
         return pd.Series(default, index=frame.index, dtype=object), []
     distinct = {v: specs.output_type(v) for v in frame["output_type"].unique()}
     types = frame["output_type"].map({v: s.name if s else "" for v, s in distinct.items()})
-    findings = [
-        rule("TM005").finding(
-            f"output_type {value!r} is not a known output type",
-            column="output_type", value=str(value),
-            expected=", ".join(specs.output_types), row=int(row))
-        for row, value in zip(frame.index[types == ""], frame["output_type"][types == ""],
-                              strict=True)
-    ]
+    findings = []
+    unknown = types == ""
+    for row, value in zip(frame.index[unknown], frame["output_type"][unknown], strict=True):
+        findings.append(_type_finding(str(value), specs, int(row)))
     return types, findings
+
+
+def _type_finding(value: str, specs: Specs, row: int) -> Finding:
+    organism = specs.organism
+    known = specs.known_output_types.get(value.removeprefix("OutputType."))
+    if known is not None:
+        return rule("TM009").finding(
+            f"output type {known.name} is not served for {organism.name} ({organism.title})",
+            column="output_type", value=value, expected=", ".join(specs.output_types), row=row)
+    closest = specs.closest_output_type(value)
+    hint = f"; did you mean {closest}?" if closest else ""
+    return rule("TM005").finding(
+        f"output_type {value!r} is not an output type name{hint}",
+        column="output_type", value=value, expected=", ".join(specs.output_types),
+        fix=closest if closest in specs.output_types else None, row=row)
 
 
 def _default_type(path: str, given: str | None, specs: Specs) -> str | None:
     if given is not None:
-        spec = specs.output_type(given)
+        spec = specs.output_type_named(given)
         if spec is None:
             raise UsageError(f"unknown output type {given!r}; choose from "
-                             + ", ".join(specs.output_types))
+                             + ", ".join(specs.known_output_types))
         return spec.name
-    inferred = specs.output_type(table_stem(Path(path)))
+    inferred = specs.output_type_named(table_stem(Path(path)))
     return inferred.name if inferred else None
 
 
@@ -105,6 +129,7 @@ def check(
     source: str | Path | pd.DataFrame | Sequence[str | Path] | Any,
     *,
     output_type: str | None = None,
+    organism: Any = None,
     delimiter: str | None = None,
     select: Sequence[str] = ("TM",),
     ignore: Sequence[str] = (),
@@ -117,80 +142,99 @@ def check(
     """Validate metadata (paths, a release directory, a DataFrame or the AlphaGenome SDK's
     OutputMetadata) and return a Report.
 
-    Bad metadata becomes findings; inputs that cannot be read become failures (exit code 2).
-    `ontologies` maps a prefix to a release file read with pronto (OBO, OWL, OBO-JSON) instead of
-    the bundled release. `progress(step, done, total)` is told of each step.
+    `organism` (`human`, `mouse`, or the SDK's `Organism`) is the organism of every input; without
+    it, a release manifest's `organism:`, an official file named for its organism, or the
+    default (human, as in the SDK). Bad metadata becomes findings; inputs that cannot be read
+    become failures (exit code 2). `ontologies` maps a prefix to a release file read with pronto
+    (OBO, OWL, OBO-JSON) instead of the bundled release. `progress(step, done, total)` is told of
+    each step.
     """
     tell = progress or (lambda step, done, total: None)
     import pandas as pd
 
+    from trackmeta import organism as organisms
     from trackmeta.checks.cross_column import duplicate_tracks
     from trackmeta.checks.ontology import OntologyJudge
-    from trackmeta.checks.release import Count, manifest_findings, table1_findings
+    from trackmeta.checks.release import Count, Manifest, table1_findings
     from trackmeta.ontology.resolver import Resolver
 
-    specs = specs or default_specs()
+    base = specs or default_specs()
+    try:
+        declared = organisms.find(organism, base) if organism is not None else None
+    except organisms.OrganismError as exc:
+        raise UsageError(str(exc)) from None
     selection = RuleSelection(tuple(select), tuple(ignore))
     if expect is not None and expect not in EXPECTATIONS:
         raise UsageError(f"unknown expectation {expect!r}; choose from {', '.join(EXPECTATIONS)}")
     threshold = None if fail_on in (None, "never") else Severity.parse(str(fail_on))
-    resolver = Resolver(specs, {k: Path(v) for k, v in (ontologies or {}).items()})
-    judge = (OntologyJudge(specs, resolver)
-             if any(selection.enabled(code) for code in ONTOLOGY_RULES) else None)
+    resolver = Resolver(base, {k: Path(v) for k, v in (ontologies or {}).items()})
+    judging = any(selection.enabled(code) for code in ONTOLOGY_RULES)
+    judges: dict[str, OntologyJudge] = {}
 
     failures: list[Failure] = []
     findings: list[Finding] = []
-    tables: list[tuple[Table, pd.Series]] = []
-    manifests: list[Path] = []
+    tables: list[tuple[Table, pd.Series, Specs]] = []
+    manifests: dict[Path, Manifest] = {}
 
     from trackmeta import sdk
 
     if isinstance(source, pd.DataFrame):
-        loaded: list[Table] = [from_dataframe(source)]
+        loaded: list[tuple[Table, Path | None]] = [(from_dataframe(source), None)]
     elif sdk.is_output_metadata(source):
-        loaded = [sdk.from_output_metadata(source)]
+        loaded = [(sdk.from_output_metadata(source), None)]
     else:
         paths = [source] if isinstance(source, (str, Path)) else list(source)
-        files, manifests, failures = expand_paths(Path(p) for p in paths)
+        inputs = expand_paths(Path(p) for p in paths)
+        failures.extend(inputs.failures)
+        for path in inputs.manifests:
+            manifest = Manifest.read(path, base)
+            manifests[path] = manifest
+            findings.extend(manifest.findings)
+            failures.extend(manifest.failures)
         loaded = []
-        for number, path in enumerate(files):
-            tell(f"reading {path.name}", number, 2 * len(files) + 1)
+        for number, path in enumerate(inputs.files):
+            tell(f"reading {path.name}", number, 2 * len(inputs.files) + 1)
             try:
-                loaded.append(read_path(path, delimiter))
+                loaded.append((read_path(path, delimiter), inputs.manifest_of.get(path)))
             except ReadError as exc:
                 failures.append(exc.failure)
-    for number, table in enumerate(loaded):
+    for number, (read, manifest_path) in enumerate(loaded):
+        table = drop_padding(read)
+        stated = manifests[manifest_path].organism if manifest_path is not None else None
+        chosen = (declared or stated or organisms.stated_by_file(table.path, base)
+                  or base.organism)
+        tspecs = base.for_organism(chosen.name)
         tell(f"checking {Path(table.path).name} ({len(table.frame):,} rows)",
              len(loaded) + number, 2 * len(loaded) + 1)
         try:
             types, type_findings = _row_types(
-                table, _default_type(table.path, output_type, specs), specs)
+                table, _default_type(table.path, output_type, tspecs), tspecs)
         except ReadError as exc:
             failures.append(exc.failure)
             continue
-        tables.append((table, types))
-        raw = [*table.findings, *type_findings, *_check_table(table, types, specs, judge)]
-        findings.extend(_locate(f, table) for f in raw)
+        tables.append((table, types, tspecs))
+        if judging and chosen.name not in judges:
+            judges[chosen.name] = OntologyJudge(tspecs, resolver)
+        raw = [*table.findings, *type_findings, *organisms.mismatch(table.frame, tspecs),
+               *_check_table(table, types, tspecs, judges.get(chosen.name))]
+        findings.extend(_locate(f, table) for f in reconcile(raw))
 
     tell("release checks", 2 * len(loaded), 2 * len(loaded) + 1)
-    by_path = {t.path: t for t, _ in tables}
+    by_path = {t.path: t for t, _, _ in tables}
     for table_path, finding in duplicate_tracks(
-        [(t.path, t.frame, types) for t, types in tables],
-        {t.path: t.lines for t, _ in tables},
+        [(t.path, t.frame, types, tspecs.organism.name) for t, types, tspecs in tables],
+        {t.path: t.lines for t, _, _ in tables},
     ):
         findings.append(_locate(finding, by_path[table_path]))
-    for manifest in manifests:
-        found, broken = manifest_findings(manifest, specs)
-        findings.extend(found)
-        failures.extend(broken)
 
     tracks_by_type: Counter[str] = Counter()
-    biosamples: dict[str, set[str]] = {name: set() for name in specs.output_types}
+    biosamples: dict[str, set[str]] = {name: set() for name in base.known_output_types}
     rows = 0
-    for table, types in tables:
+    for table, types, _ in tables:
         rows += len(table.frame)
         for otype, count in types[types != ""].value_counts().items():
-            tracks_by_type[str(otype)] += int(count) * specs.output_types[str(otype)].tracks_per_row
+            tracks_by_type[str(otype)] += (int(count)
+                                           * base.known_output_types[str(otype)].tracks_per_row)
         if "ontology_curie" in table.frame:
             for otype, curies in table.frame.groupby(types)["ontology_curie"]:
                 if otype != "":
@@ -198,25 +242,31 @@ def check(
 
     counts: tuple[Count, ...] | None = None
     if expect == "table1":
+        without = sorted({t.organism.name for _, _, t in tables if not t.organism.table1})
+        if without:
+            raise UsageError(f"there is no published Table 1 for {', '.join(without)}: "
+                             "--expect table1 compares human metadata only")
         counts = tuple(
             Count(s.name, tracks_by_type.get(s.name, 0), len(biosamples[s.name]),
                   s.table1_tracks, s.table1_biosamples)
-            for s in specs.output_types.values()
+            for s in base.output_types.values()
         )
         findings.extend(table1_findings(list(counts)))
 
     return Report(
         findings=tuple(sorted(selection.filter(findings), key=_sort_key)),
         failures=tuple(failures),
-        files=tuple(t.path for t in loaded),
+        files=tuple(t.path for t, _ in loaded),
+        organisms={t.path: tspecs.organism.name for t, _, tspecs in tables},
         rows=rows,
+        skipped=sum(t.skipped for t, _, _ in tables),
         tracks=sum(tracks_by_type.values()),
         tracks_by_type=dict(sorted(tracks_by_type.items())),
         counts=counts,
         fail_on=threshold,
         schemas=tuple(
             {"output_type": s.name, "file": s.path.name, "sha256": s.sha256}
-            for s in specs.output_types.values()
+            for s in base.known_output_types.values()
         ),
         ontologies=tuple(resolver.releases()),
     )

@@ -42,6 +42,7 @@ class Table:
     frame: pd.DataFrame
     lines: pd.Series | None  # row position -> physical line (header = line 1)
     findings: list[Finding] = field(default_factory=list)
+    skipped: int = 0  # padding rows: placeholders in the official formats, not tracks
 
     def line_of(self, row: int) -> int | None:
         return int(cast("int", self.lines.at[row])) if self.lines is not None else None
@@ -67,27 +68,56 @@ def table_stem(path: Path) -> str:
     return name
 
 
-def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Failure]]:
-    """Files to read, release manifests found in directories, and paths that cannot be used."""
-    files: list[Path] = []
-    manifests: list[Path] = []
-    failures: list[Failure] = []
+PADDING = "Padding"
+
+
+def drop_padding(table: Table) -> Table:
+    """Without the rows the official formats use as placeholders: named `Padding`, and empty
+    but for strand and output type. They are counted in `skipped`, never checked as tracks."""
+    frame = table.frame
+    if "name" not in frame:
+        return table
+    padding = (frame["name"] == PADDING).to_numpy()
+    if not padding.any():
+        return table
+    for column in frame.columns:
+        if column not in ("name", "strand", "output_type"):
+            padding &= (frame[column] == "").to_numpy()
+    lines = table.lines[~padding] if table.lines is not None else None
+    return Table(table.path, frame[~padding], lines, table.findings, int(padding.sum()))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a list of paths names: files to read, each with the manifest of the release directory
+    it was found in, and paths that cannot be used."""
+
+    files: list[Path]
+    manifest_of: dict[Path, Path]
+    manifests: list[Path]
+    failures: list[Failure]
+
+
+def expand_paths(paths: Iterable[Path]) -> Inputs:
+    inputs = Inputs([], {}, [], [])
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and is_table_file(p))
-            manifests.extend(
-                p for p in (path / "manifest.yaml", path / "manifest.yml") if p.is_file()
-            )
+            manifest = next(
+                (p for p in (path / "manifest.yaml", path / "manifest.yml") if p.is_file()), None)
+            if manifest is not None:
+                inputs.manifests.append(manifest)
+                inputs.manifest_of.update(dict.fromkeys(found, manifest))
             if not found:
-                failures.append(Failure(
+                inputs.failures.append(Failure(
                     f"directory holds no metadata tables ({', '.join(TABLE_SUFFIXES)}, "
                     "optionally .gz)", str(path)))
-            files.extend(found)
+            inputs.files.extend(found)
         elif path.exists():
-            files.append(path)
+            inputs.files.append(path)
         else:
-            failures.append(Failure("no such file or directory", str(path)))
-    return files, manifests, failures
+            inputs.failures.append(Failure("no such file or directory", str(path)))
+    return inputs
 
 
 def read_path(path: Path, delimiter: str | None = None) -> Table:

@@ -21,7 +21,9 @@ class Report:
     findings: tuple[Finding, ...]
     failures: tuple[Failure, ...] = ()
     files: tuple[str, ...] = ()
+    organisms: Mapping[str, str] = field(default_factory=dict)  # path -> organism checked as
     rows: int = 0
+    skipped: int = 0  # padding rows of the official formats: not tracks
     tracks: int = 0
     tracks_by_type: Mapping[str, int] = field(default_factory=dict)
     counts: tuple[Count, ...] | None = None
@@ -49,6 +51,8 @@ class Report:
         return {
             "files": len(self.files),
             "rows": self.rows,
+            "skipped": self.skipped,
+            "organisms": sorted(set(self.organisms.values())),
             "tracks": self.tracks,
             "tracks_by_type": dict(self.tracks_by_type),
             "errors": self.count(Severity.ERROR),
@@ -65,6 +69,7 @@ class Report:
             "trackmeta": __version__,
             "summary": self.summary(),
             "files": list(self.files),
+            "organisms": dict(self.organisms),
             "findings": [
                 {name: getattr(f, name) for name in _FINDING_FIELDS} | {"severity": str(f.severity)}
                 for f in self.findings

@@ -90,6 +90,7 @@ def _column_checks(
     specs: Specs,
 ) -> Iterator[_Check]:
     name = col.name
+    who = specs.organism.name  # allowed values and forbidden columns differ by organism
     _stripped = _Stripped()
 
     def _per_type(judge: Callable[[str, str], bool]) -> Callable[[pd.Series], pd.Series]:
@@ -118,13 +119,13 @@ def _column_checks(
                      lambda v, t: (f"{name} is empty; {t} requires it", "a value", None))
     if forbidden:
         yield _Check("TM102", lambda s: (_stripped(s) == "") | ~types.isin(forbidden).to_numpy(),
-                     lambda v, t: (f"{name} is {v!r}, but {t} tracks have no {name}", "empty", ""))
+                     lambda v, t: (f"{name} is {v!r}, but {who} {t} tracks have no {name}", "empty", ""))
     allowed = {t: use.values for t, use in uses.items() if use is not None and use.values}
     if allowed and col.kind in ("enum", "text"):
         yield _Check(
             "TM103",
             _per_type(lambda t, v: v == "" or t not in allowed or v in allowed[t]),
-            lambda v, t: (f"{name} {v!r} is not allowed for {t}", "one of: " + ", ".join(allowed[t]),
+            lambda v, t: (f"{name} {v!r} is not allowed for {who} {t}", "one of: " + ", ".join(allowed[t]),
                           _closest(v, allowed[t])))
     if allowed and col.kind == "enum_list":
         sep = col.separator or ","
@@ -132,7 +133,7 @@ def _column_checks(
             "TM103",
             _per_type(lambda t, v: v == "" or t not in allowed
                       or set(v.split(sep)) <= set(allowed[t])),
-            lambda v, t: (f"{name} {v!r} is not a {sep!r}-separated list of allowed values for {t}",
+            lambda v, t: (f"{name} {v!r} is not a {sep!r}-separated list of values allowed for {who} {t}",
                           f"items from: {', '.join(allowed[t])}", None))
     if col.pattern is not None:
         pattern = re.compile(col.pattern)

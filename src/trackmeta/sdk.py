@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trackmeta.findings import Failure
 from trackmeta.readers import ReadError, Table, from_dataframe
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 PROTO_SUFFIXES = (".textproto", ".pbtxt", ".txtpb", ".binpb", ".pb")
 EXTRA = "pip install 'trackmeta[alphagenome]'"
-PADDING = "Padding"
-_TRACK_START = re.compile(rb"^\s*metadata\s*\{", re.MULTILINE)
+_TRACK_START = re.compile(rb"^(?P<open>\s*)metadata\s*\{", re.MULTILINE)
 
 
 def _sdk(where: str) -> tuple[Any, Any, Any, Any]:
@@ -60,12 +56,23 @@ def read_proto(data: bytes, where: str, text: bool) -> Table:
             frame = tracks_utils.metadata_from_proto(block.tracks)
         frames.append(frame.assign(output_type=otype))
     combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["name"])
-    lines = None
+    table = from_dataframe(combined, where)
     if text:
-        starts = [data.count(b"\n", 0, m.start()) + 1 for m in _TRACK_START.finditer(data)]
+        starts = _track_lines(data)
         if len(starts) == len(combined):
-            lines = pd.Series(starts, dtype="int64")
-    return _without_padding(from_dataframe(combined, where), lines)
+            table.lines = pd.Series(starts, dtype="int64")
+    return table
+
+
+def _track_lines(data: bytes) -> list[int]:
+    """The line of each track's `metadata {`, counting newlines once through the file."""
+    starts: list[int] = []
+    line, position = 1, 0
+    for match in _TRACK_START.finditer(data):
+        line += data.count(b"\n", position, match.start())
+        position = match.start()
+        starts.append(line + data.count(b"\n", match.start(), match.end("open")))
+    return starts
 
 
 def from_output_metadata(metadata: Any, where: str = "<OutputMetadata>") -> Table:
@@ -79,18 +86,8 @@ def from_output_metadata(metadata: Any, where: str = "<OutputMetadata>") -> Tabl
         if frame is not None and otype is not None:
             frames.append(frame.assign(output_type=otype.name))
     combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["name"])
-    return _without_padding(from_dataframe(combined, where), None)
+    return from_dataframe(combined, where)
 
 
 def is_output_metadata(obj: object) -> bool:
     return dataclasses.is_dataclass(obj) and type(obj).__name__ == "OutputMetadata"
-
-
-def _without_padding(table: Table, lines: pd.Series | None) -> Table:
-    frame = table.frame
-    padding = frame["name"] == PADDING
-    if "ontology_curie" in frame:
-        padding &= frame["ontology_curie"] == ""
-    kept = frame[~padding]
-    keep_lines = lines[~padding.to_numpy()] if lines is not None else None
-    return Table(table.path, kept, keep_lines, table.findings)

@@ -3,10 +3,12 @@ and freeze them into typed objects. A broken spec is the tool failing (SpecError
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -28,6 +30,7 @@ class ColumnDef:
     values: tuple[str, ...] | None
     separator: str | None
     pattern: str | None
+    values_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,15 +98,38 @@ class GtexTissue:
 
 @dataclass(frozen=True)
 class BiosampleTypeRule:
-    """Terms fitting a biosample_type: prefix -> branch roots (empty: any term of that prefix)."""
+    """Terms fitting a biosample_type: prefix -> branch roots (empty: any term of that prefix),
+    and prefix -> branches a term must not be under (another species' cell lines)."""
 
     name: str
     branches: Mapping[str, tuple[str, ...]]
+    excluded: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OrganismSpec:
+    """What differs for one organism's metadata (schemas/organisms/*.yaml)."""
+
+    name: str
+    title: str
+    default: bool
+    aliases: tuple[str, ...]
+    output_types: tuple[str, ...]
+    table1: bool
+    gtex: bool
+    column_values: Mapping[str, tuple[str, ...]]
+    # biosample type -> prefix -> (roots added to the shared ones, branches a term must not be under)
+    branches: Mapping[str, Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]]
+    path: Path
 
 
 @dataclass(frozen=True)
 class Specs:
-    """Everything declared as data, loaded once per process."""
+    """Everything declared as data, as it applies to one organism's metadata.
+
+    `output_types` holds the types served for `organism`; `known_output_types` every declared one.
+    `for_organism()` gives the view for another organism.
+    """
 
     columns: Mapping[str, ColumnDef]
     pairings: tuple[Pairing, ...]
@@ -112,14 +138,46 @@ class Specs:
     gtex_tissues: tuple[GtexTissue, ...]
     biosample_types: Mapping[str, BiosampleTypeRule]
     type_names: Mapping[str, str]  # lower-cased name or alias -> output type name
+    organism: OrganismSpec
+    organisms: Mapping[str, OrganismSpec]
+    known_output_types: Mapping[str, OutputTypeSpec]
+    top_terms: tuple[str, ...] = ()
+    _views: dict[str, Specs] = field(default_factory=dict, compare=False, repr=False)
 
     def output_type(self, text: str) -> OutputTypeSpec | None:
-        """Resolve `RNA_SEQ`, `OutputType.RNA_SEQ`, `rna_seq` or a declared alias."""
-        key = text.strip()
-        if key.startswith("OutputType."):
-            key = key[len("OutputType."):]
+        """The served output type a data value names exactly: `RNA_SEQ` or `OutputType.RNA_SEQ`."""
+        name = text.removeprefix("OutputType.")
+        return self.output_types.get(name)
+
+    def output_type_named(self, text: str) -> OutputTypeSpec | None:
+        """The output type a person or a file name means: any case, or a declared alias
+        (`rna_seq.tsv`, `--output-type rnaseq`, `OutputType.RNA_SEQ`)."""
+        key = text.strip().removeprefix("OutputType.")
         name = self.type_names.get(key.lower())
-        return self.output_types[name] if name is not None else None
+        return self.known_output_types[name] if name is not None else None
+
+    def closest_output_type(self, text: str) -> str | None:
+        """A did-you-mean for a value that names no output type exactly."""
+        named = self.output_type_named(text)
+        if named is not None:
+            return named.name
+        key = text.strip().removeprefix("OutputType.").upper()
+        close = difflib.get_close_matches(key, list(self.known_output_types), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def find_organism(self, text: str) -> OrganismSpec | None:
+        """An organism by name or alias, any case (`mouse`, `MUS_MUSCULUS`, `Organism.MUS_MUSCULUS`)."""
+        key = str(getattr(text, "name", text)).strip().removeprefix("Organism.").lower()
+        for organism in self.organisms.values():
+            if key == organism.name or key in (a.lower() for a in organism.aliases):
+                return organism
+        return None
+
+    def for_organism(self, name: str) -> Specs:
+        """The specs as they apply to this organism's metadata; every view is built at load."""
+        if name == self.organism.name:
+            return self
+        return self._views[name]
 
     def gtex_tissue(self, name: str) -> GtexTissue | None:
         """The tissue spelt either way ('Brain_Cerebellar_Hemisphere' or 'Brain - ...')."""
@@ -200,6 +258,7 @@ def _column_def(name: str, raw: Mapping[str, Any], gtex: tuple[GtexTissue, ...])
         values=tuple(values) if values is not None else None,
         separator=raw.get("separator"),
         pattern=raw.get("pattern"),
+        values_from=raw.get("values_from"),
     )
 
 
@@ -234,6 +293,84 @@ def _output_type(
         columns=MappingProxyType(uses),
         path=path,
         sha256=sha256,
+    )
+
+
+def _organism(path: Path, raw: Mapping[str, Any], output_types: Mapping[str, OutputTypeSpec],
+              columns: Mapping[str, ColumnDef], biosample_types: Mapping[str, BiosampleTypeRule],
+              decls: Mapping[str, OntologyDecl]) -> OrganismSpec:
+    served = tuple(raw.get("output_types", output_types))
+    stray = [t for t in served if t not in output_types]
+    if stray:
+        raise SpecError(f"{path}: output types {stray} have no spec in output_types/")
+    values: dict[str, tuple[str, ...]] = {}
+    for name, use in raw.get("columns", {}).items():
+        column = columns.get(name)
+        if column is None:
+            raise SpecError(f"{path}: column {name!r} is not defined in columns.yaml")
+        unknown = set(use["values"]) - set(column.values or ())
+        if unknown:
+            raise SpecError(f"{path}: values {sorted(unknown)} of {name!r} are not in columns.yaml")
+        values[name] = tuple(use["values"])
+    branches: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for btype, prefixes in raw.get("biosample_types", {}).items():
+        if btype not in biosample_types:
+            raise SpecError(f"{path}: biosample type {btype!r} is not in biosample_types.yaml")
+        for prefix, branch in prefixes.items():
+            if prefix not in decls:
+                raise SpecError(f"{path}: {btype} names undeclared ontology {prefix}")
+            branches.setdefault(btype, {})[prefix] = (
+                tuple(branch.get("roots", ())), tuple(branch.get("exclude", ())))
+    return OrganismSpec(
+        name=raw["organism"], title=raw["title"], default=raw["default"],
+        aliases=tuple(raw["aliases"]), output_types=served, table1=raw["table1"],
+        gtex=raw["gtex"], column_values=MappingProxyType(values),
+        branches=MappingProxyType(branches), path=path)
+
+
+def _narrow(column: ColumnDef, organism: OrganismSpec) -> ColumnDef:
+    values = organism.column_values.get(column.name)
+    return column if values is None else dataclasses.replace(column, values=values)
+
+
+def _view(base: Specs, organism: OrganismSpec) -> Specs:
+    """The shared specs with one organism's differences applied: served output types, its
+    allowed values, GTEx or not, and its biosample-type branches."""
+    columns = {name: _narrow(col, organism) for name, col in base.columns.items()}
+    dropped = {name for name, col in columns.items()
+               if col.values_from == "gtex_tissues" and not organism.gtex}
+    output_types = {}
+    for name in (n for n in base.known_output_types if n in organism.output_types):
+        spec = base.known_output_types[name]
+        uses = {}
+        for column_name, use in spec.columns.items():
+            if column_name in dropped:
+                continue
+            wanted = organism.column_values.get(column_name)
+            if wanted is not None and use.values is not None:
+                narrowed = use.values if use.values != base.columns[column_name].values else wanted
+                use = ColumnUse(columns[column_name], use.required,
+                                tuple(v for v in narrowed if v in wanted))
+            uses[column_name] = use
+        output_types[name] = dataclasses.replace(spec, columns=MappingProxyType(uses))
+    biosample_types = dict(base.biosample_types)
+    for btype, prefixes in organism.branches.items():
+        rule = base.biosample_types[btype]
+        branches = dict(rule.branches)
+        excluded = dict(rule.excluded)
+        for prefix, (roots, exclude) in prefixes.items():
+            branches[prefix] = (*branches.get(prefix, ()), *roots)
+            excluded[prefix] = (*excluded.get(prefix, ()), *exclude)
+        biosample_types[btype] = BiosampleTypeRule(
+            btype, MappingProxyType(branches), MappingProxyType(excluded))
+    return dataclasses.replace(
+        base,
+        columns=MappingProxyType(columns),
+        output_types=MappingProxyType(output_types),
+        gtex_tissues=base.gtex_tissues if organism.gtex else (),
+        biosample_types=MappingProxyType(biosample_types),
+        organism=organism,
+        _views=base._views,
     )
 
 
@@ -306,8 +443,20 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
     if not output_types:
         raise SpecError(f"{schemas / 'output_types'}: no output type specs found")
 
+    organisms: dict[str, OrganismSpec] = {}
+    for path in sorted(p for p in docs.files if p.parent == schemas / "organisms"):
+        organism = _organism(path, _load(path, schemas / "meta/organism.schema.json"),
+                             output_types, columns, biosample_types, decls)
+        if organism.name in organisms:
+            raise SpecError(f"{path}: organism {organism.name} is declared twice")
+        organisms[organism.name] = organism
+    defaults = [o for o in organisms.values() if o.default]
+    if len(defaults) != 1:
+        raise SpecError(f"{schemas / 'organisms'}: exactly one organism must be the default, "
+                        f"not {len(defaults)}")
+
     docs.save()
-    return Specs(
+    base = Specs(
         columns=MappingProxyType(columns),
         pairings=pairings,
         output_types=MappingProxyType(output_types),
@@ -318,10 +467,19 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
             {key.lower(): spec.name for spec in output_types.values()
              for key in (spec.name, *spec.aliases)}
         ),
+        organism=defaults[0],
+        organisms=MappingProxyType(organisms),
+        known_output_types=MappingProxyType(output_types),
+        top_terms=tuple(types_raw.get("top_terms", ())),
     )
+    view = _view(base, defaults[0])
+    view._views.update({o: _view(base, organisms[o]) for o in organisms if o != defaults[0].name})
+    view._views[defaults[0].name] = view
+    return view
 
 
 @cache
 def default_specs() -> Specs:
-    """The specs shipped with this installation, loaded once per process."""
+    """The specs shipped with this installation (the default organism's view), loaded once per
+    process; `.for_organism(name)` gives another organism's."""
     return load_specs()

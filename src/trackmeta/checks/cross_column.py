@@ -67,27 +67,31 @@ def pairing_mismatch(
                 row=int(row))
 
 
+TRACK_IDENTITY = ("organism", "type", "name", "strand")
+
+
 def duplicate_tracks(
-    keys: Sequence[tuple[str, pd.DataFrame, pd.Series]],
+    keys: Sequence[tuple[str, pd.DataFrame, pd.Series, str]],
     lines: Mapping[str, pd.Series | None],
 ) -> Iterator[tuple[str, Finding]]:
-    """TM302 across every table of a release: (output type, name, strand) names one track."""
+    """TM302 across every table of a release: (organism, output type, name, strand) names one
+    track. `keys` holds (path, frame, output types, organism) per table."""
     parts = []
-    for path, frame, types in keys:
+    for path, frame, types, organism in keys:
         if "name" not in frame:
             continue
         strand = frame["strand"] if "strand" in frame else pd.Series("", index=frame.index)
         parts.append(pd.DataFrame({
-            "path": path, "row": frame.index, "type": types.to_numpy(),
+            "path": path, "row": frame.index, "organism": organism, "type": types.to_numpy(),
             "name": frame["name"].to_numpy(), "strand": strand.to_numpy()}))
     if not parts:
         return
     tracks = pd.concat(parts, ignore_index=True)
     tracks = tracks[tracks["type"] != ""]
-    dup = tracks.duplicated(["type", "name", "strand"], keep=False)
+    dup = tracks.duplicated(list(TRACK_IDENTITY), keep=False)
     if not dup.any():
         return
-    for _, group in tracks[dup].groupby(["type", "name", "strand"], sort=False):
+    for _, group in tracks[dup].groupby(list(TRACK_IDENTITY), sort=False):
         first = group.iloc[0]
         first_line = lines.get(first["path"])
         where = (f"line {first_line.at[first['row']]}" if first_line is not None

@@ -99,14 +99,35 @@ class OntologyJudge:
                 column="biosample_type", value=btype,
                 expected=f"a term of {', '.join(kind.branches)}")
             return
-        term = self.resolver.term(res.curie)
-        if not roots or res.status != "ok" or term is None or not term.parents:
-            return  # any term accepted, or a term the release cannot place
-        if not self.resolver.is_under(res.curie, roots):
+        if res.status != "ok":
+            return  # an obsolete term has no place in the graph (TM205 says so)
+        ancestors = self.resolver.ancestors(res.curie)
+        organism = self.specs.organism.name
+        barred = next((b for b in kind.excluded.get(prefix, ()) if b in ancestors), None)
+        if barred is not None:
             yield rule("TM210").finding(
-                f"{res.curie}{self._label(res)} is not under the {btype} branch "
-                f"({', '.join(roots[:3])}{', ...' if len(roots) > 3 else ''})",
-                column="biosample_type", value=btype, expected=f"a term under {roots[0]}")
+                f"{res.curie}{self._label(res)} is under {barred}{self._label_of(barred)}, "
+                f"which a {organism} {btype} cannot be",
+                column="biosample_type", value=btype,
+                expected=f"a {organism} {btype} term{self._roots(roots)}")
+            return
+        placed = set(ancestors) - set(self.specs.top_terms)
+        if not roots or not placed or self.resolver.is_under(res.curie, roots):
+            return  # any term accepted, a term the release cannot place, or in the branch
+        yield rule("TM210").finding(
+            f"{res.curie}{self._label(res)} is not under the {organism} {btype} branch"
+            f"{self._roots(roots)}",
+            column="biosample_type", value=btype, expected=f"a term under {roots[-1]}")
+
+    def _roots(self, roots: tuple[str, ...]) -> str:
+        """The organism's own root first (declared last), then the shared ones."""
+        ordered = (roots[-1], *roots[:-1])
+        shown = ", ".join(f"{r}{self._label_of(r)}" for r in ordered[:2])
+        return f" ({shown}{', ...' if len(ordered) > 2 else ''})"
+
+    def _label_of(self, curie: str) -> str:
+        term = self.resolver.term(curie)
+        return f" '{term.label}'" if term is not None else ""
 
     @staticmethod
     def _label(res: Resolution) -> str:

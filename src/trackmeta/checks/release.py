@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from trackmeta.findings import Failure, Finding
 from trackmeta.rules import rule
 from trackmeta.schema import parse_resolution
-from trackmeta.specs import Specs
+from trackmeta.specs import OrganismSpec, Specs
 
 if TYPE_CHECKING:
     import yaml
@@ -50,38 +50,66 @@ def _line_index(node: yaml.Node) -> Mapping[str, tuple[int, Any]]:
     return {str(k.value): (k.start_mark.line + 1, v) for k, v in node.value}
 
 
-def manifest_findings(path: Path, specs: Specs) -> tuple[list[Finding], list[Failure]]:
-    """Compare `output_types: {TYPE: {units, resolution}}` in a release manifest with the specs."""
-    import yaml  # only releases with a manifest pay for it
+@dataclass(frozen=True)
+class Manifest:
+    """A release directory's manifest.yaml: the organism it declares, and what it says about each
+    output type's units and resolution compared with the specs."""
 
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        return [], [Failure(f"cannot read release manifest: {exc}", str(path))]
-    types = _line_index(root).get("output_types") if root is not None else None
-    if types is None or not isinstance(types[1], yaml.MappingNode):
-        return [], [Failure("release manifest needs a mapping `output_types: {TYPE: {units, "
-                            "resolution}}`", str(path), line=1)]
-    findings: list[Finding] = []
-    for name, (line, node) in _line_index(types[1]).items():
-        spec = specs.output_type(name)
+    path: Path
+    organism: OrganismSpec | None
+    findings: tuple[Finding, ...]
+    failures: tuple[Failure, ...]
+
+    @classmethod
+    def read(cls, path: Path, specs: Specs) -> Manifest:
+        import yaml  # only releases with a manifest pay for it
+
+        where = str(path)
+        try:
+            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            return cls(path, None, (), (Failure(f"cannot read release manifest: {exc}", where),))
+        keys = _line_index(root) if root is not None else {}
+        organism: OrganismSpec | None = None
+        if "organism" in keys:
+            line, node = keys["organism"]
+            named = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
+            organism = specs.find_organism(named)
+            if organism is None:
+                choices = ", ".join(specs.organisms)
+                return cls(path, None, (), (Failure(
+                    f"manifest declares unknown organism {named!r}; choose from {choices}",
+                    where, line=line, column="organism"),))
+        types = keys.get("output_types")
+        if types is None or not isinstance(types[1], yaml.MappingNode):
+            return cls(path, organism, (), (Failure(
+                "release manifest needs a mapping `output_types: {TYPE: {units, resolution}}`",
+                where, line=1),))
+        return cls(path, organism, tuple(_type_findings(types[1], where, specs)), ())
+
+
+def _type_findings(types: yaml.MappingNode, where: str, specs: Specs) -> Iterator[Finding]:
+    import yaml
+
+    for name, (line, node) in _line_index(types).items():
+        spec = specs.known_output_types.get(name.removeprefix("OutputType."))
         if spec is None:
-            findings.append(rule("TM005").finding(
-                f"manifest names unknown output type {name!r}", value=name, line=line,
-                path=str(path)))
+            closest = specs.closest_output_type(name)
+            yield rule("TM005").finding(
+                f"manifest names unknown output type {name!r}"
+                + (f"; did you mean {closest}?" if closest else ""),
+                value=name, line=line, path=where, fix=closest)
             continue
         for key, (key_line, value) in _line_index(node).items():
             raw = str(value.value) if isinstance(value, yaml.ScalarNode) else ""
             if key == "units" and raw != spec.units:
-                findings.append(rule("TM401").finding(
+                yield rule("TM401").finding(
                     f"manifest declares {spec.name} in {raw!r}; Table 1 says {spec.units!r}",
                     column="units", value=raw, expected=spec.units, fix=spec.units,
-                    line=key_line, path=str(path)))
+                    line=key_line, path=where)
             if key == "resolution" and parse_resolution(raw) != spec.resolution_bp:
                 want = f"{spec.resolution_bp}bp"
-                findings.append(rule("TM402").finding(
+                yield rule("TM402").finding(
                     f"manifest declares {spec.name} at {raw!r}; Table 1 says {want}",
                     column="resolution", value=raw, expected=want, fix=want, line=key_line,
-                    path=str(path)))
-    return findings, []
+                    path=where)

@@ -1,4 +1,4 @@
-"""The compiled ontology index: id -> (label, synonyms, obsolete, replacements, parents).
+"""The compiled ontology index: id -> (label, synonyms, obsolete, replacements, ancestors).
 
 Compiled once per release from whatever source, and cached on disk keyed by the source's sha256.
 A cache file carries the sha256 of its own payload: a corrupt or stale file is rebuilt, never trusted.
@@ -11,10 +11,11 @@ import marshal
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from trackmeta.cache import cache_dir, write_atomic
 
-FORMAT = 3  # bump whenever the encoded layout changes
+FORMAT = 4  # bump whenever the encoded layout changes
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,12 @@ class Term:
     obsolete: bool
     replaced_by: tuple[str, ...]
     consider: tuple[str, ...]
-    parents: tuple[str, ...]  # is_a and part_of, at distance 1
+    ancestors: Mapping[str, int]  # every is_a/part_of ancestor -> shortest distance
+    merged_into: str | None = None  # an alt_id: the primary id it was merged into
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        return tuple(sorted(a for a, d in self.ancestors.items() if d == 1))
 
 
 @dataclass(frozen=True)
@@ -41,11 +47,13 @@ class Release:
         return f"{self.prefix} {self.version} ({self.source})"
 
 
-Row = tuple[str, tuple[tuple[str, str], ...], bool, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+Row = tuple[str, tuple[tuple[str, str], ...], bool, tuple[str, ...], tuple[str, ...],
+            Mapping[str, int], str | None]
 
 
 def row_of(term: Term) -> Row:
-    return (term.label, term.synonyms, term.obsolete, term.replaced_by, term.consider, term.parents)
+    return (term.label, term.synonyms, term.obsolete, term.replaced_by, term.consider,
+            dict(term.ancestors), term.merged_into)
 
 
 @dataclass(frozen=True)
@@ -93,12 +101,18 @@ class LazyRows(Mapping[str, Row]):
         return curie in self._packed
 
 
+def _plain(row: Row) -> Any:
+    """A row as marshal takes it: plain tuples and dicts."""
+    label, synonyms, obsolete, replaced_by, consider, ancestors, merged_into = row
+    return (label, synonyms, obsolete, replaced_by, consider, dict(ancestors), merged_into)
+
+
 def _encode(index: OntologyIndex) -> bytes:
     r = index.release
     payload = marshal.dumps({
         "format": FORMAT,
         "release": (r.prefix, r.version, r.source, r.sha256),
-        "rows": {curie: marshal.dumps(tuple(row)) for curie, row in index.rows.items()},
+        "rows": {curie: marshal.dumps(_plain(row)) for curie, row in index.rows.items()},
     })
     return hashlib.sha256(payload).digest() + payload
 

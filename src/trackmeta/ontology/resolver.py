@@ -7,7 +7,6 @@ verified or read raises OntologyError (exit 2), never a silent fall-back.
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ class Resolution:
     candidates: tuple[str, ...] = ()  # `consider` terms where no replacement is safe
     release: str | None = None
     chain: tuple[str, ...] = field(default=())  # replaced_by hops taken
+    merged: bool = False  # an alt_id of the replacement, not a term of its own
 
     @property
     def ok(self) -> bool:
@@ -63,7 +63,6 @@ class Resolver:
                 raise OntologyError(f"--ontology {prefix}=...: {prefix} is not a declared ontology "
                                     f"({', '.join(sorted(self._decls))})")
         self._indices: dict[str, OntologyIndex | None] = {}
-        self._ancestors: dict[str, dict[str, int]] = {}
         self.cache_hits: dict[str, bool] = {}
 
     # releases -----------------------------------------------------------------------------
@@ -152,6 +151,14 @@ class Resolver:
         if term is None:
             return Resolution(text, "unknown", f"{text} is not in {where}", release=where)
         synonyms = tuple(s for s, _ in term.synonyms)
+        if term.merged_into is not None:
+            merged = self.term(term.merged_into)
+            label = merged.label if merged is not None else None
+            return Resolution(text, "obsolete",
+                              f"{text} was merged into {term.merged_into} ('{label}') in {where}: "
+                              "it is an alternative id of that term", label, (),
+                              replacement=term.merged_into, replacement_label=label,
+                              release=where, chain=(term.merged_into,), merged=True)
         if not term.obsolete:
             return Resolution(text, "ok", f"{text} is '{term.label}' in {where}", term.label,
                               synonyms, release=where)
@@ -191,26 +198,11 @@ class Resolver:
                           f"{term.id} is obsolete in {where} and names no replacement",
                           term.label, synonyms, release=where, chain=tuple(chain))
 
-    def _parents(self, curie: str) -> tuple[str, ...]:
+    def ancestors(self, curie: str) -> Mapping[str, int]:
+        """Every ancestor (is_a and part_of) with its shortest distance, as the index holds it."""
         index = self.index(curie.split(":", 1)[0])
         row = index.rows.get(curie) if index is not None else None
-        return row[5] if row is not None else ()
-
-    def ancestors(self, curie: str) -> dict[str, int]:
-        """Every ancestor (is_a and part_of) with its shortest distance, across loaded releases."""
-        known = self._ancestors.get(curie)
-        if known is not None:
-            return known
-        distances: dict[str, int] = {}
-        queue = deque([(curie, 0)])
-        while queue:
-            current, distance = queue.popleft()
-            for parent in self._parents(current):
-                if parent not in distances:
-                    distances[parent] = distance + 1
-                    queue.append((parent, distance + 1))
-        self._ancestors[curie] = distances
-        return distances
+        return row[5] if row is not None else {}
 
     def is_under(self, curie: str, roots: Iterable[str]) -> bool:
         wanted = set(roots)

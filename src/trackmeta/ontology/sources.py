@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -61,9 +62,30 @@ def from_cellxgene(path: Path, release: Release) -> OntologyIndex:
             obsolete=bool(data.get("deprecated", False)),
             replaced_by=(replaced,) if isinstance(replaced, str) else tuple(replaced or ()),
             consider=tuple(data.get("consider", ())),
-            parents=tuple(sorted(a for a, d in data.get("ancestors", {}).items() if d == 1)),
+            ancestors={str(a): int(d) for a, d in data.get("ancestors", {}).items()},
         ))
     return OntologyIndex(release, MappingProxyType(terms))
+
+
+def closure(parents: Mapping[str, tuple[str, ...]]) -> dict[str, dict[str, int]]:
+    """Every term's ancestors with their shortest distance, from its direct parents: computed
+    once when an index is built, so no check walks the graph."""
+    result: dict[str, dict[str, int]] = {}
+    for curie in parents:
+        distances: dict[str, int] = {}
+        frontier = [curie]
+        depth = 0
+        while frontier:
+            depth += 1
+            following = []
+            for current in frontier:
+                for parent in parents.get(current, ()):
+                    if parent not in distances and parent != curie:
+                        distances[parent] = depth
+                        following.append(parent)
+            frontier = following
+        result[curie] = distances
+    return result
 
 
 def _ids(termset: Any) -> tuple[str, ...]:
@@ -86,14 +108,21 @@ def from_pronto(path: Path, prefix: str, sha256: str) -> OntologyIndex:
     declared = ontology.metadata.data_version or ""
     found = re.search(r"\d{4}-\d{2}-\d{2}|v?\d+\.\d+(\.\d+)?", declared)
     version = found.group(0) if found else (declared or "unknown")
-    terms = {}
+    parents: dict[str, tuple[str, ...]] = {}
+    found_terms = []
     for term in ontology.terms():
-        if not term.id.startswith(f"{prefix}:"):
-            continue
-        parents = set(_ids(term.superclasses(distance=1, with_self=False)))
+        direct = set(_ids(term.superclasses(distance=1, with_self=False)))
         for relation, targets in term.relationships.items():
             if relation.id in PART_OF:
-                parents.update(_ids(targets))
+                direct.update(_ids(targets))
+        parents[term.id] = tuple(sorted(direct))
+        if term.id.startswith(f"{prefix}:"):
+            found_terms.append(term)
+    if not found_terms:
+        raise OntologyError(f"{path}: holds no {prefix} terms")
+    ancestors = closure(parents)
+    terms = {}
+    for term in found_terms:
         terms[term.id] = row_of(Term(
             id=term.id,
             label=term.name or "",
@@ -101,8 +130,12 @@ def from_pronto(path: Path, prefix: str, sha256: str) -> OntologyIndex:
             obsolete=bool(term.obsolete),
             replaced_by=_ids(term.replaced_by),
             consider=_ids(term.consider),
-            parents=tuple(sorted(parents)),
+            ancestors=ancestors[term.id],
         ))
-    if not terms:
-        raise OntologyError(f"{path}: holds no {prefix} terms")
+    for term in found_terms:  # alt_ids: ids merged into this term, unless a term of their own
+        for alt in sorted(term.alternate_ids):
+            if alt.startswith(f"{prefix}:") and alt not in terms:
+                terms[alt] = row_of(Term(
+                    id=alt, label=term.name or "", synonyms=(), obsolete=True,
+                    replaced_by=(term.id,), consider=(), ancestors={}, merged_into=term.id))
     return OntologyIndex(Release(prefix, version, str(path), sha256), MappingProxyType(terms))

@@ -51,10 +51,12 @@ def render(report: Report) -> str:
         out.append(f"ontology releases: {', '.join(used)} ({'; '.join(sources)})")
     s = report.summary()
     verdict = {0: "ok", 1: "FAILED", 2: "INCOMPLETE"}[report.exit_code]
+    organisms = f" ({', '.join(s['organisms'])})" if s["organisms"] else ""
+    skipped = f", {_plural(s['skipped'], 'padding row')} skipped" if s["skipped"] else ""
     out.append(
-        f"{verdict}: {_plural(s['files'], 'file')}, {_plural(s['rows'], 'row')}, "
-        f"{_plural(s['tracks'], 'track')}; {_plural(s['errors'], 'error')}, "
-        f"{_plural(s['warnings'], 'warning')}"
+        f"{verdict}: {_plural(s['files'], 'file')}{organisms}, {_plural(s['rows'], 'row')}, "
+        f"{_plural(s['tracks'], 'track')}{skipped}; {_plural(s['errors'], 'error')}, "
+        f"{_plural(s['warnings'], 'warning')}, {_plural(s['infos'], 'info')}"
         + (f", {_plural(s['failures'], 'input')} not checked" if s["failures"] else "")
     )
     return "\n".join(out) + "\n"

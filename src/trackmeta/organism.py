@@ -1,0 +1,75 @@
+"""Which organism a table's metadata is for: declared (argument, flag or manifest), stated by
+the input (an official response file named for its organism), or the SDK's default. And the one
+finding (TM008) for a table whose values fit another organism than the one it is checked as."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from trackmeta.findings import Finding
+from trackmeta.rules import rule
+from trackmeta.specs import OrganismSpec, Specs
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_SDK_SPELLING = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")  # MUS_MUSCULUS, ORGANISM_HOMO_SAPIENS
+
+
+class OrganismError(ValueError):
+    """An organism name that no spec in schemas/organisms/ declares."""
+
+
+def find(name: object, specs: Specs) -> OrganismSpec:
+    """The organism a user named (`mouse`, `MUS_MUSCULUS`, the SDK's `Organism` member)."""
+    found = specs.find_organism(str(getattr(name, "name", name)))
+    if found is None:
+        choices = ", ".join(f"{o.name} ({', '.join(o.aliases[:1])})" for o in specs.organisms.values())
+        raise OrganismError(f"unknown organism {name!r}; choose from {choices}")
+    return found
+
+
+def stated_by_file(path: str, specs: Specs) -> OrganismSpec | None:
+    """The organism an official file names, as in OutputMetadataResponse_ORGANISM_MUS_MUSCULUS:
+    an alias in the SDK's spelling inside the file name."""
+    name = Path(path).name.upper()
+    for organism in specs.organisms.values():
+        if any(_SDK_SPELLING.match(a) and a in name for a in organism.aliases):
+            return organism
+    return None
+
+
+def mismatch(frame: pd.DataFrame, specs: Specs) -> Iterator[Finding]:
+    """TM008: values that only another organism allows, said once per table with the way to
+    declare that organism."""
+    mine = specs.organism
+    for other in specs.organisms.values():
+        if other.name == mine.name:
+            continue
+        theirs = specs.for_organism(other.name)
+        for column in other.column_values:
+            if column not in frame:
+                continue
+            allowed = set(theirs.columns[column].values or ()) - set(specs.columns[column].values or ())
+            if not allowed:
+                continue
+            separator = specs.columns[column].separator
+            cells = frame[column].str.strip()
+            items = cells.str.split(separator) if separator else cells.map(lambda v: [v])
+            hits = items.map(lambda parts, a=allowed: any(p in a for p in parts))
+            if not hits.any():
+                continue
+            found = sorted({p for parts in items[hits] for p in parts if p in allowed})
+            shown = ", ".join(repr(v) for v in found)
+            rows = int(hits.sum())
+            yield rule("TM008").finding(
+                f"{column} {shown} (on {rows} row{'' if rows == 1 else 's'}) fit {other.name} "
+                f"({other.title}) "
+                f"metadata, not {mine.name}, the organism it is checked as; if it is {other.name} "
+                f"metadata, say so: --organism {other.name}, check(..., organism="
+                f"'{other.name}') or `organism: {other.name}` in the release's manifest.yaml",
+                column=column, value=found[0], expected=mine.name, fix=other.name,
+                row=int(frame.index[hits.to_numpy()][0]))
