@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import trackmeta
-from tests.helpers import FIXTURES, REPO, SHARED, to_text, valid_lines
+from tests.helpers import FIXTURES, REPO, SHARED, edited, to_text, valid_lines
 from trackmeta.cli import main
 from trackmeta.ontology import index as index_module
 from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build, row_of
@@ -210,3 +210,19 @@ def test_ontologies_command_names_exact_releases(capsys: pytest.CaptureFixture[s
     assert main(["ontologies"]) == 0
     out = capsys.readouterr().out
     assert "CL      2026-03-26" in out and "UBERON  2026-04-01" in out and "EFO     3.90.0" in out
+
+
+def test_a_former_label_is_named_with_its_release_and_the_current_label(tmp_path: Path) -> None:
+    """CL:0000649 was 'prickle cell' up to CL 2025-04-10 (bundled); it is 'spinous cell of
+    epidermis' in the pinned release."""
+    lines = edited(valid_lines(), 9, "ontology_curie", "CL:0000649")
+    lines = edited(lines, 9, "name", "CL:0000649 total RNA-seq")
+    lines = edited(lines, 9, "biosample_name", "prickle cell")
+    path = tmp_path / "t.tsv"
+    path.write_text(to_text(lines))
+    report = trackmeta.check(path)
+    (finding,) = report.findings
+    assert (finding.line, finding.code, finding.fix) == (9, "TM208", "spinous cell of epidermis")
+    assert "was the label of CL:0000649 in CL 2025-04-10" in finding.message
+    (cl,) = [o for o in report.ontologies if o["prefix"] == "CL"]
+    assert cl["history"] == ["2025-07-30", "2025-04-10"]  # newest first, until one matches

@@ -43,3 +43,4 @@ def test_obsolete_terms_name_their_replacements(report: trackmeta.Report) -> Non
     obsolete = {(f.value, f.expected) for f in report.findings if f.code == "TM205"}
     assert obsolete == {("CL:0010003", "CL:0000322"), ("EFO:0001184", "EFO:0001082"),
                         ("EFO:0000681", "MONDO:0005086")}
+

@@ -74,6 +74,16 @@ class PullDecl:
 
 
 @dataclass(frozen=True)
+class BundledRelease:
+    """A release file inside the pinned cellxgene-ontology-guide package."""
+
+    version: str
+    source: str
+    file: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class OntologyDecl:
     prefix: str
     title: str
@@ -84,6 +94,7 @@ class OntologyDecl:
     release_file: str | None
     release_sha256: str | None
     pull: PullDecl | None
+    history: tuple[BundledRelease, ...] = ()  # older releases, newest first
 
 
 @dataclass(frozen=True)
@@ -408,6 +419,7 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
             release_file=release.get("file"),
             release_sha256=release.get("sha256"),
             pull=PullDecl(**raw["pull"]) if "pull" in raw else None,
+            history=tuple(BundledRelease(**old) for old in raw.get("history", ())),
         )
 
     types_raw = _load(ontologies / "biosample_types.yaml",

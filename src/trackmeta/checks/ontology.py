@@ -82,6 +82,14 @@ class OntologyJudge:
                 f"biosample_name {name!r} matches {how} of {res.curie} ('{label}')",
                 column="biosample_name", value=name, expected=label, fix=label)
             return
+        for release, old_label, old_synonyms in self.resolver.older_names(res.curie):
+            if name == _live_label(old_label) or name in old_synonyms:
+                what = "the label" if name == _live_label(old_label) else "a synonym"
+                yield rule("TM208").finding(
+                    f"biosample_name {name!r} was {what} of {res.curie} in {release}; "
+                    f"it is '{label}' in {res.release}",
+                    column="biosample_name", value=name, expected=label, fix=label)
+                return
         yield rule("TM208").finding(
             f"biosample_name {name!r} is not a name of {res.curie} ('{label}')",
             column="biosample_name", value=name, expected=label)

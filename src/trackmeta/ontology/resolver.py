@@ -7,7 +7,7 @@ verified or read raises OntologyError (exit 2), never a silent fall-back.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from trackmeta.ontology.sources import (
     from_pronto,
     sha256_file,
 )
-from trackmeta.specs import OntologyDecl, Specs
+from trackmeta.specs import BundledRelease, Specs
 
 STATUSES = ("ok", "obsolete", "unknown", "malformed", "provisional", "unresolved")
 
@@ -52,6 +52,18 @@ def fold(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
 
+def _load_bundled(prefix: str, bundled: BundledRelease) -> tuple[OntologyIndex, bool]:
+    """A release file of the pinned package, verified against its declared sha256."""
+    path = bundled_file(bundled.file)
+    digest = sha256_file(path)
+    if digest != bundled.sha256:
+        raise OntologyError(
+            f"{path}: sha256 {digest} differs from the pinned {bundled.sha256}; "
+            f"the installed cellxgene-ontology-guide is not the pinned one")
+    release = Release(prefix, bundled.version, bundled.source, digest)
+    return load_or_build(prefix, digest, lambda: from_cellxgene(path, release))
+
+
 class Resolver:
     """One per run: holds the releases used, loaded on first need."""
 
@@ -63,6 +75,7 @@ class Resolver:
                 raise OntologyError(f"--ontology {prefix}=...: {prefix} is not a declared ontology "
                                     f"({', '.join(sorted(self._decls))})")
         self._indices: dict[str, OntologyIndex | None] = {}
+        self._history: dict[tuple[str, str], OntologyIndex] = {}
         self.cache_hits: dict[str, bool] = {}
 
     # releases -----------------------------------------------------------------------------
@@ -84,24 +97,30 @@ class Resolver:
                 raise OntologyError(f"--ontology {prefix}={override}: no such file")
             digest = sha256_file(override)
             index, hit = load_or_build(prefix, digest, lambda: from_pronto(override, prefix, digest))
-        elif decl.release_file is not None:
-            index, hit = self._load_bundled(decl)
+        elif decl.release_file is not None and decl.release_version is not None:
+            index, hit = _load_bundled(decl.prefix, BundledRelease(
+                decl.release_version, str(decl.release_source), decl.release_file,
+                str(decl.release_sha256)))
         else:
             return None
         self.cache_hits[prefix] = hit
         return index
 
-    @staticmethod
-    def _load_bundled(decl: OntologyDecl) -> tuple[OntologyIndex, bool]:
-        assert decl.release_file is not None and decl.release_version is not None
-        path = bundled_file(decl.release_file)
-        digest = sha256_file(path)
-        if decl.release_sha256 and digest != decl.release_sha256:
-            raise OntologyError(
-                f"{path}: sha256 {digest} differs from the pinned {decl.release_sha256}; "
-                f"the installed cellxgene-ontology-guide is not the pinned one")
-        release = Release(decl.prefix, decl.release_version, str(decl.release_source), digest)
-        return load_or_build(decl.prefix, digest, lambda: from_cellxgene(path, release))
+    def older_names(self, curie: str) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+        """(release, label, synonyms) of the term in each older bundled release, newest first;
+        each release is loaded on first need."""
+        prefix = curie.split(":", 1)[0]
+        decl = self._decls.get(prefix)
+        if decl is None or prefix in self._overrides:
+            return  # a release given by the user has no declared history
+        for old in decl.history:
+            key = (prefix, old.version)
+            if key not in self._history:
+                self._history[key] = _load_bundled(prefix, old)[0]
+            row = self._history[key].rows.get(curie)
+            if row is not None:
+                yield (self._history[key].release.describe(), row[0],
+                       tuple(text for text, _ in row[1]))
 
     def releases(self) -> list[dict[str, object]]:
         """Every declared ontology with the release used (or why none was)."""
@@ -114,6 +133,9 @@ class Resolver:
                 entry.update(version=r.version, source=r.source, sha256=r.sha256,
                              terms=len(loaded),
                              index="cached" if self.cache_hits.get(prefix) else "built")
+                consulted = [v for p, v in self._history if p == prefix]
+                if consulted:
+                    entry["history"] = consulted
             elif not decl.resolvable:
                 entry.update(version=None, source=None, note="provisional ids; no release holds them")
             elif prefix in self._overrides:
