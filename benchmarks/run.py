@@ -55,6 +55,17 @@ def median(cmd: list[str], runs: int, env: dict[str, str] | None = None,
     return statistics.median(times), max(peaks)
 
 
+def interleaved(commands: list[list[str]], runs: int, env: dict[str, str] | None = None
+                ) -> list[float]:
+    """Median wall seconds of each command, run round-robin (A, B, A, B, ...) so that a change
+    of machine load falls on every command alike."""
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for i, cmd in enumerate(commands):
+            times[i].append(run(cmd, env)[0])
+    return [statistics.median(t) for t in times]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -132,6 +143,20 @@ def main() -> int:
 
             report("resolve all 705 CURIEs, cold (index build)", inside(clear), "import pandas")
             report("resolve all 705 CURIEs, warm index", inside(None), "import pandas")
+
+        official = SHARED / "OutputMetadataResponse_ORGANISM_HOMO_SAPIENS.textproto"
+        if have_real and official.is_file():
+            parse = [PY, "-c", "from google.protobuf import text_format; "
+                     "from alphagenome.protos import dna_model_service_pb2 as s; "
+                     f"text_format.Parse(open({str(official)!r}).read(), s.MetadataResponse())"]
+            tsv = [*tm, "check", str(REAL), "--format", "json", "-o", os.devnull]
+            textproto = [*tm, "check", str(official), "--format", "json", "-o", os.devnull]
+            t_parse, t_tsv, t_proto = interleaved([parse, tsv, textproto], args.runs, env)
+            report("protobuf text parse of the human file", t_parse)
+            report("check real table (TSV), interleaved", t_tsv)
+            results["protobuf parse + TSV check"] = {"seconds": round(t_parse + t_tsv, 4)}
+            report("check official human textproto", t_proto, "protobuf parse + TSV check",
+                   note="target 1.3x")
 
         t, _ = median([*tm, "terms", *TERMS_20], args.runs, env)
         report("terms, 20 CURIEs, cold process", t, "import pandas")

@@ -170,3 +170,21 @@ def test_output_type_values_are_exact_names_with_a_did_you_mean(tmp_path: Path) 
     alias = tmp_path / "rna-seq.tsv"
     shutil.copy(single, alias)
     assert trackmeta.check(alias, organism="mouse").ok
+
+
+def test_terms_take_the_organism_of_the_request() -> None:
+    with pytest.raises(ValueError, match="PROCAP is not served for mouse"):
+        trackmeta.check_terms(["CL:0000084"], ["PROCAP"], organism="mouse")
+    (check,) = trackmeta.check_terms(["EFO:0001098"], ["DNASE"], MOUSE, organism="mouse")
+    assert (check.usable, check.tracks) == (True, {"DNASE": 1})
+    assert trackmeta.validate_request(["EFO:0001098"], ["DNASE"], MOUSE,
+                                      organism="MUS_MUSCULUS") == ["EFO:0001098"]
+
+
+def test_terms_take_the_sdks_organism_enum() -> None:
+    pytest.importorskip("alphagenome")
+    from alphagenome.models.dna_client import Organism
+
+    (check,) = trackmeta.check_terms(["EFO:0001098"], ["DNASE"], MOUSE,
+                                     organism=Organism.MUS_MUSCULUS)
+    assert check.usable

@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     terms.add_argument("--metadata", metavar="PATH",
                        help="metadata table or official protobuf file to count tracks in")
     terms.add_argument("--format", choices=("text", "json"), default="text")
+    _add_organism_option(terms)
     _add_ontology_option(terms)
 
     listing = commands.add_parser(
@@ -219,7 +220,8 @@ def _cmd_terms(args: argparse.Namespace) -> int:
     if not curies:
         print("trackmeta: error: no CURIEs given", file=sys.stderr)
         return EXIT_FAILURE
-    checks = check_terms(curies, args.output_types, args.metadata, ontologies=dict(args.ontology))
+    checks = check_terms(curies, args.output_types, args.metadata, organism=args.organism,
+                         ontologies=dict(args.ontology))
     if args.format == "json":
         print(json.dumps([dataclasses.asdict(c) for c in checks], indent=2, ensure_ascii=False))
     else:

@@ -101,11 +101,23 @@ def normalise_output_types(output_types: Iterable[Any] | None, specs: Specs) -> 
     names = []
     for value in output_types or ():
         text = getattr(value, "name", value)  # the SDK's OutputType enum
-        spec = specs.output_type(str(text))
+        spec = specs.output_type_named(str(text))
         if spec is None:
             raise ValueError(f"unknown output type {text!r}; choose from {', '.join(specs.output_types)}")
+        if spec.name not in specs.output_types:
+            organism = specs.organism
+            raise ValueError(f"output type {spec.name} is not served for {organism.name} "
+                             f"({organism.title}); choose from {', '.join(specs.output_types)}")
         names.append(spec.name)
     return names
+
+
+def organism_specs(organism: Any) -> Specs:
+    """The specs for the organism a caller names (None: the SDK's default, human)."""
+    from trackmeta.organism import find
+
+    specs = default_specs()
+    return specs if organism is None else specs.for_organism(find(organism, specs).name)
 
 
 class TermChecker:
@@ -183,14 +195,16 @@ def check_terms(
     output_types: Iterable[Any] | None = None,
     metadata: Any = None,
     *,
+    organism: Any = None,
     ontologies: Mapping[str, str | Path] | None = None,
 ) -> list[TermCheck]:
     """Check ontology terms (CURIE strings or SDK OntologyTerm) before an AlphaGenome request.
 
     `metadata` (a table path, a DataFrame or the SDK's OutputMetadata) adds track counts per
-    requested output type and suggestions for terms without tracks.
+    requested output type and suggestions for terms without tracks. `organism` (`human`,
+    `mouse`, or the SDK's `Organism`) is the request's, human by default as in the SDK.
     """
-    specs = default_specs()
+    specs = organism_specs(organism)
     wanted = normalise_output_types(output_types, specs)
     resolver = Resolver(specs, {k: Path(v) for k, v in (ontologies or {}).items()})
     tracks = TrackIndex.load(metadata, specs) if metadata is not None else None
@@ -203,11 +217,13 @@ def validate_request(
     requested_outputs: Iterable[Any],
     metadata: Any = None,
     *,
+    organism: Any = None,
     ontologies: Mapping[str, str | Path] | None = None,
 ) -> list[str]:
     """Guard to call right before a request: the normalised CURIEs, or TermValidationError
     listing every problem (with `.checks`)."""
-    checks = check_terms(ontology_terms, requested_outputs, metadata, ontologies=ontologies)
+    checks = check_terms(ontology_terms, requested_outputs, metadata, organism=organism,
+                         ontologies=ontologies)
     problems = [f"{c.input}: {c.message}" for c in checks if not c.usable]
     if problems:
         raise TermValidationError(checks, problems)

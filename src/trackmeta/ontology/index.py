@@ -135,7 +135,7 @@ def _decode(data: bytes, expected_sha256: str) -> OntologyIndex | None:
 
 
 def cache_path(prefix: str, source_sha256: str) -> Path:
-    return cache_dir() / "index" / f"{prefix}-{source_sha256[:24]}-m{marshal.version}.idx"
+    return cache_dir() / "index" / f"{prefix}-{source_sha256[:24]}-f{FORMAT}-m{marshal.version}.idx"
 
 
 def load_or_build(
