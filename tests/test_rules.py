@@ -85,6 +85,8 @@ CASES = [
     Case("TM009", "fail", valid, ((25, "output_type"), (26, "output_type")),
          options={"organism": "mouse"}),
     Case("TM009", "pass", valid),
+    Case("TM010", "fail", lambda: to_text([[*f, ""] for f in valid_lines()]), ((1, ""),)),
+    Case("TM010", "pass", valid),
     Case("TM101", "fail", cell(6, "biosample_type", ""), ((6, "biosample_type"),)),
     Case("TM101", "pass", cell(8, "gtex_tissue", "")),  # optional for RNA_SEQ
     Case("TM102", "fail", cell(8, "histone_mark", "H3K27ac"), ((8, "histone_mark"),)),

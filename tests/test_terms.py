@@ -104,7 +104,7 @@ def test_command_exit_codes_and_json(capsys: Capture) -> None:
 def test_command_bad_input_is_exit_2(capsys: Capture) -> None:
     assert main(["terms", "CL:0000084", "--output-type", "DNA"]) == 2
     assert main(["terms", "CL:0000084", "--metadata", str(REPO / "missing.tsv")]) == 2
-    assert "missing.tsv: cannot read file" in capsys.readouterr().err
+    assert "missing.tsv: no such file or directory" in capsys.readouterr().err
 
 
 def test_stdin_and_no_pandas_without_metadata(tmp_path: Path) -> None:

@@ -7,14 +7,35 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
+from trackmeta import escape
 from trackmeta._version import __version__
+from trackmeta.safeio import DEFAULT_MAX_BYTES
 
 EXIT_FAILURE = 2
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as `yes | head` ends
+
+
+def say(*parts: object, file: TextIO | None = None) -> None:
+    """Print, with every line escaped for a terminal: values, labels and file names come from
+    inputs, and none may drive the terminal."""
+    text = " ".join(str(p) for p in parts)
+    print("\n".join(escape.terminal(line) for line in text.split("\n")), file=file or sys.stdout)
+
+
+def say_json(value: object) -> None:
+    say_raw(json.dumps(escape.deep(value, escape.utf8), indent=2, ensure_ascii=False))
+
+
+def say_raw(text: str) -> None:
+    """JSON, already safe: its strings are escaped by the JSON encoder and made valid UTF-8."""
+    print(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,6 +46,15 @@ class _Parser(argparse.ArgumentParser):
 
 def _codes(text: str) -> list[str]:
     return [part.strip().upper() for part in text.split(",") if part.strip()]
+
+
+def _size(text: str) -> int:
+    from trackmeta.safeio import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _delimiter(text: str) -> str:
@@ -66,7 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate AlphaGenome track metadata tables (TSV, CSV, gzip, Parquet) or a "
                     "release directory against the specs in schemas/ and ontologies/.")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                       help="a table, or a directory holding a release's tables")
+                       help="a table, a directory holding a release's tables, or - for stdin")
+    check.add_argument("--max-input-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                       help="refuse an input larger than this after decompression "
+                            "(default: 1G; e.g. 200M, 4G)")
     check.add_argument("--output-type", metavar="TYPE",
                        help="output type of tables without an output_type column "
                             "(default: from the file name, e.g. rna_seq.tsv)")
@@ -132,12 +165,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from trackmeta.engine import check
     from trackmeta.progress import Progress
     from trackmeta.render import render
+    from trackmeta.safeio import output_problem, write_atomic_text
 
+    if args.output is not None:
+        problem = output_problem(args.output, [p for p in args.paths if str(p) != "-"])
+        if problem is not None:
+            say(f"trackmeta: error: {problem}", file=sys.stderr)
+            return EXIT_FAILURE
     progress = Progress.for_terminal(args.quiet)
     try:
         report = check(
             args.paths, output_type=args.output_type, organism=args.organism,
-            delimiter=args.delimiter,
+            delimiter=args.delimiter, max_input_bytes=args.max_input_size,
             select=args.select, ignore=args.ignore, expect=args.expect, fail_on=args.fail_on,
             ontologies=dict(args.ontology), progress=progress,
         )
@@ -146,16 +185,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
     document = render(report, args.format)
     if args.output is not None:
         try:
-            args.output.write_text(document, encoding="utf-8")
+            write_atomic_text(args.output, document)
         except OSError as exc:
-            print(f"trackmeta: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            say(f"trackmeta: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
             return EXIT_FAILURE
     else:
         sys.stdout.write(document)
     if not args.quiet:
         for failure in report.failures:
             where = ":".join(str(p) for p in (failure.path, failure.line) if p is not None)
-            print(f"trackmeta: error: {where}: {failure.message}", file=sys.stderr)
+            say(f"trackmeta: error: {where}: {failure.message}", file=sys.stderr)
     return report.exit_code
 
 
@@ -164,7 +203,7 @@ def _cmd_rules(_: argparse.Namespace) -> int:
 
     width = max(len(r.name) for r in RULES.values())
     for r in RULES.values():
-        print(f"{r.code}  {r.name:<{width}}  {r.severity!s:<7}  {r.summary}")
+        say(f"{r.code}  {r.name:<{width}}  {r.severity!s:<7}  {r.summary}")
     return 0
 
 
@@ -173,9 +212,9 @@ def _cmd_rule(args: argparse.Namespace) -> int:
 
     r = find_rule(args.code)
     if r is None:
-        print(f"trackmeta: error: no rule {args.code!r} (see `trackmeta rules`)", file=sys.stderr)
+        say(f"trackmeta: error: no rule {args.code!r} (see `trackmeta rules`)", file=sys.stderr)
         return EXIT_FAILURE
-    print(f"{r.code} {r.name} (default severity: {r.severity})\n\n"
+    say(f"{r.code} {r.name} (default severity: {r.severity})\n\n"
           f"What it does\n  {r.summary}\n\nWhy is this bad?\n  {r.why}\n\n"
           f"Example\n  {r.example}\n\nUse instead\n  {r.fix}")
     return 0
@@ -183,7 +222,6 @@ def _cmd_rule(args: argparse.Namespace) -> int:
 
 def _cmd_resolve(args: argparse.Namespace) -> int:
     import dataclasses
-    import json
 
     from trackmeta.ontology.resolver import Resolver
     from trackmeta.specs import default_specs
@@ -191,20 +229,21 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
     resolver = Resolver(default_specs(), dict(args.ontology))
     results = [resolver.resolve(curie) for curie in args.curies]
     if args.format == "json":
-        print(json.dumps([dataclasses.asdict(r) for r in results], indent=2, ensure_ascii=False))
+        say_json([dataclasses.asdict(r) for r in results])
     else:
         for r in results:
-            print(f"{r.curie}\t{r.status}\t{r.message}")
+            say(f"{r.curie}\t{r.status}\t{r.message}")
             if r.synonyms:
-                print(f"\tsynonyms: {'; '.join(r.synonyms)}")
+                say(f"\tsynonyms: {'; '.join(r.synonyms)}")
     return 0 if all(r.ok for r in results) else 1
 
 
 def _read_curies(items: Sequence[str]) -> list[str]:
     curies: list[str] = []
     for item in items:
-        if item == "-":
-            curies.extend(line.strip() for line in sys.stdin if line.strip())
+        if item == "-":  # bytes, as given: undecodable ones are shown escaped, never echoed raw
+            text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
+            curies.extend(line.strip() for line in text.splitlines() if line.strip())
         else:
             curies.append(item)
     return curies
@@ -212,32 +251,30 @@ def _read_curies(items: Sequence[str]) -> list[str]:
 
 def _cmd_terms(args: argparse.Namespace) -> int:
     import dataclasses
-    import json
 
     from trackmeta.terms import check_terms
 
     curies = _read_curies(args.curies)
     if not curies:
-        print("trackmeta: error: no CURIEs given", file=sys.stderr)
+        say("trackmeta: error: no CURIEs given", file=sys.stderr)
         return EXIT_FAILURE
     checks = check_terms(curies, args.output_types, args.metadata, organism=args.organism,
                          ontologies=dict(args.ontology))
     if args.format == "json":
-        print(json.dumps([dataclasses.asdict(c) for c in checks], indent=2, ensure_ascii=False))
+        say_json([dataclasses.asdict(c) for c in checks])
     else:
         for c in checks:
-            print(f"{c.input}\t{c.status}{'' if c.usable else ' (not usable)'}\t{c.message}")
+            say(f"{c.input}\t{c.status}{'' if c.usable else ' (not usable)'}\t{c.message}")
             if c.tracks is not None:
-                print("\ttracks: " + ", ".join(f"{t} {n}" for t, n in c.tracks.items()))
+                say("\ttracks: " + ", ".join(f"{t} {n}" for t, n in c.tracks.items()))
             for otype, suggestions in c.suggestions.items():
                 near = "; ".join(f"{s.curie} '{s.label}' ({s.relation}, {s.distance}, {s.tracks} "
                                  f"tracks)" for s in suggestions)
-                print(f"\tfor {otype} try: {near}")
+                say(f"\tfor {otype} try: {near}")
     return 0 if all(c.usable for c in checks) else 1
 
 
 def _cmd_ontologies(args: argparse.Namespace) -> int:
-    import json
 
     from trackmeta.ontology.resolver import Resolver
     from trackmeta.specs import default_specs
@@ -249,13 +286,13 @@ def _cmd_ontologies(args: argparse.Namespace) -> int:
         resolver.index(prefix)  # load (and verify) every release that is declared or given
     releases = resolver.releases()
     if args.format == "json":
-        print(json.dumps(releases, indent=2))
+        say_json(releases)
     else:
         for entry in releases:
             version = entry.get("version") or "-"
             where = entry.get("source") or entry.get("note") or ""
             terms = f"{entry['terms']} terms" if "terms" in entry else ""
-            print(f"{entry['prefix']:<7} {version:<11} {terms:<12} {where}")
+            say(f"{entry['prefix']:<7} {version:<11} {terms:<12} {where}")
     return 0
 
 
@@ -267,10 +304,10 @@ def _pull(args: argparse.Namespace) -> int:
     wanted = args.prefixes or [p for p, d in decls.items() if d.pull is not None]
     for prefix in wanted:
         if prefix not in decls:
-            print(f"trackmeta: error: {prefix} is not a declared ontology", file=sys.stderr)
+            say(f"trackmeta: error: {prefix} is not a declared ontology", file=sys.stderr)
             return EXIT_FAILURE
         done = pull(decls[prefix], mirror=args.mirror)
-        print(f"{done.prefix} {done.version}: {done.path} (sha256 {done.sha256[:12]}... verified)")
+        say(f"{done.prefix} {done.version}: {done.path} (sha256 {done.sha256[:12]}... verified)")
     return 0
 
 
@@ -294,14 +331,27 @@ def entry() -> None:
     sys.exit(main())
 
 
+def _pipe_closed() -> int:
+    """The reader of our output went away (`| head`): stop quietly, as other tools do. Output
+    still buffered must not raise again when Python flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_PIPE_CLOSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status; never lets a traceback reach the user."""
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print("trackmeta: interrupted", file=sys.stderr)
+        say("trackmeta: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _pipe_closed()
     except Exception as exc:  # the last line of defence: no traceback for users
         from trackmeta.engine import UsageError
         from trackmeta.ontology.sources import OntologyError
@@ -309,11 +359,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(exc, (UsageError, SpecError, OntologyError, ValueError)) and not os.environ.get(
                 "TRACKMETA_DEBUG"):
-            print(f"trackmeta: error: {exc}", file=sys.stderr)
+            say(f"trackmeta: error: {exc}", file=sys.stderr)
             return EXIT_FAILURE
         if os.environ.get("TRACKMETA_DEBUG"):
             raise
-        print(f"trackmeta: internal error (a bug in trackmeta, please report it): "
+        say(f"trackmeta: internal error (a bug in trackmeta, please report it): "
               f"{type(exc).__name__}: {exc}\nSet TRACKMETA_DEBUG=1 to see the traceback.",
               file=sys.stderr)
         return EXIT_FAILURE

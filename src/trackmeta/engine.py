@@ -21,6 +21,7 @@ from trackmeta.readers import (
 )
 from trackmeta.report import Report
 from trackmeta.rules import RuleSelection, rule
+from trackmeta.safeio import DEFAULT_MAX_BYTES
 from trackmeta.specs import Specs, default_specs
 
 if TYPE_CHECKING:
@@ -87,8 +88,14 @@ def _default_type(path: str, given: str | None, specs: Specs) -> str | None:
 
 
 def _unknown_columns(table: Table, specs: Specs) -> Iterable[Finding]:
-    for column in table.frame.columns:
-        if column not in specs.columns:
+    for position, column in enumerate(table.frame.columns, 1):
+        if not str(column).strip():
+            yield rule("TM010").finding(
+                f"column {position} of the header has no name"
+                + (" (a delimiter at the end of the line?)"
+                   if position == len(table.frame.columns) else ""),
+                column=str(column), value=str(column), line=1)
+        elif column not in specs.columns:
             yield rule("TM002").finding(
                 f"column {column!r} is not defined by any output type spec",
                 column=str(column), value=str(column), line=1)
@@ -137,6 +144,7 @@ def check(
     fail_on: str | None = "error",
     ontologies: Mapping[str, str | Path] | None = None,
     specs: Specs | None = None,
+    max_input_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
     """Validate metadata (paths, a release directory, a DataFrame or the AlphaGenome SDK's
@@ -146,8 +154,9 @@ def check(
     it, a release manifest's `organism:`, an official file named for its organism, or the
     default (human, as in the SDK). Bad metadata becomes findings; inputs that cannot be read
     become failures (exit code 2). `ontologies` maps a prefix to a release file read with pronto
-    (OBO, OWL, OBO-JSON) instead of the bundled release. `progress(step, done, total)` is told of
-    each step.
+    (OBO, OWL, OBO-JSON) instead of the bundled release. A file (or stdin, `-`) of more than
+    `max_input_bytes`, after decompression, is a failure. `progress(step, done, total)` is told
+    of each step.
     """
     tell = progress or (lambda step, done, total: None)
     import pandas as pd
@@ -195,7 +204,8 @@ def check(
         for number, path in enumerate(inputs.files):
             tell(f"reading {path.name}", number, 2 * len(inputs.files) + 1)
             try:
-                loaded.append((read_path(path, delimiter), inputs.manifest_of.get(path)))
+                loaded.append((read_path(path, delimiter, max_input_bytes),
+                               inputs.manifest_of.get(path)))
             except ReadError as exc:
                 failures.append(exc.failure)
     for number, (read, manifest_path) in enumerate(loaded):

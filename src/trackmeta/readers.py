@@ -7,9 +7,8 @@ Nothing is modified: files are read as bytes once and decoded strictly.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
-import zlib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 from trackmeta.findings import Failure, Finding
 from trackmeta.rules import rule
+from trackmeta.safeio import DEFAULT_MAX_BYTES, InputError, describe_unreadable, gunzip, read_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,47 +98,73 @@ class Inputs:
     failures: list[Failure]
 
 
+STDIN = "-"
+
+
 def expand_paths(paths: Iterable[Path]) -> Inputs:
+    """Files to read (`-` is stdin), with their release manifests, and the paths that cannot be
+    read, each named with its real cause."""
     inputs = Inputs([], {}, [], [])
     for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and is_table_file(p))
-            manifest = next(
-                (p for p in (path / "manifest.yaml", path / "manifest.yml") if p.is_file()), None)
-            if manifest is not None:
-                inputs.manifests.append(manifest)
-                inputs.manifest_of.update(dict.fromkeys(found, manifest))
-            if not found:
-                inputs.failures.append(Failure(
-                    f"directory holds no metadata tables ({', '.join(TABLE_SUFFIXES)}, "
-                    "optionally .gz)", str(path)))
-            inputs.files.extend(found)
-        elif path.exists():
+        if str(path) == STDIN:
             inputs.files.append(path)
+        elif path.is_dir():
+            _expand_directory(path, inputs)
         else:
-            inputs.failures.append(Failure("no such file or directory", str(path)))
+            problem = describe_unreadable(path)
+            if problem is None:
+                inputs.files.append(path)
+            else:
+                inputs.failures.append(Failure(problem, str(path)))
     return inputs
 
 
-def read_path(path: Path, delimiter: str | None = None) -> Table:
-    """Read a TSV/CSV (optionally gzip) or Parquet file; raise ReadError if it is no table."""
-    where = str(path)
+def _expand_directory(path: Path, inputs: Inputs) -> None:
+    found = []
+    for entry in sorted(path.iterdir()):
+        if not is_table_file(entry):
+            continue
+        problem = describe_unreadable(entry)
+        if problem is None:
+            found.append(entry)
+        elif not entry.is_dir():
+            inputs.failures.append(Failure(problem, str(entry)))
+    manifest = next((p for p in (path / "manifest.yaml", path / "manifest.yml")
+                     if describe_unreadable(p) is None), None)
+    if manifest is not None:
+        inputs.manifests.append(manifest)
+        inputs.manifest_of.update(dict.fromkeys(found, manifest))
+    if not found:
+        inputs.failures.append(Failure(
+            f"directory holds no metadata tables ({', '.join(TABLE_SUFFIXES)}, "
+            "optionally .gz)", str(path)))
+    inputs.files.extend(found)
+
+
+def read_path(path: Path, delimiter: str | None = None, limit: int = DEFAULT_MAX_BYTES) -> Table:
+    """Read a TSV/CSV (optionally gzip), Parquet or official protobuf file, or stdin (`-`);
+    raise ReadError if it is no table."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(Failure(f"cannot read file: {exc.strerror or exc}", where)) from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ReadError(Failure(f"corrupt gzip data: {exc}", where)) from None
+        if str(path) == STDIN:
+            where = "<stdin>"
+            raw = sys.stdin.buffer.read(limit + 1)
+            if len(raw) > limit:
+                raise ReadError(Failure(f"stdin holds more than the limit of {limit:,} bytes; "
+                                        "raise it with --max-input-size", where))
+            data = gunzip(raw, where, limit) if raw[:2] == b"\x1f\x8b" else raw
+        else:
+            where = str(path)
+            data = read_bytes(path, limit)
+    except InputError as exc:
+        raise ReadError(exc.failure) from None
     if data[:4] == b"PAR1":
         return _read_parquet(data, where)
     from trackmeta import sdk
 
-    if sdk.is_textproto(data) or path.name.lower().endswith((".textproto", ".pbtxt", ".txtpb")):
+    name = path.name.lower()
+    if sdk.is_textproto(data) or name.endswith((".textproto", ".pbtxt", ".txtpb")):
         return sdk.read_proto(data, where, text=True)
-    if path.name.lower().endswith((".binpb", ".pb")):
+    if name.endswith((".binpb", ".pb")):
         return sdk.read_proto(data, where, text=False)
     return read_text(data, where, delimiter)
 
@@ -191,10 +217,42 @@ def _dedupe_header(header: list[str]) -> tuple[list[int], list[Finding]]:
     return keep, findings
 
 
+_BOMS = ((b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"), (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+         (b"\xfe\xff", "UTF-16 (big-endian)"), (b"\xff\xfe", "UTF-16 (little-endian)"))
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32, by byte order mark or by the NUL pattern of ASCII text."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return f"{name}, by its byte order mark"
+    head = data[:4096]
+    if len(head) >= 8:
+        zeros = [head[i::4].count(0) / len(head[i::4]) for i in range(4)]
+        if zeros[1] > 0.9 and zeros[2] > 0.9 and zeros[3] > 0.9:
+            return "UTF-32 (little-endian), by its NUL pattern"
+        if zeros[0] > 0.9 and zeros[1] > 0.9 and zeros[2] > 0.9:
+            return "UTF-32 (big-endian), by its NUL pattern"
+        even, odd = head[0::2].count(0) / len(head[0::2]), head[1::2].count(0) / len(head[1::2])
+        if odd > 0.9 and even < 0.1:
+            return "UTF-16 (little-endian), by its NUL pattern"
+        if even > 0.9 and odd < 0.1:
+            return "UTF-16 (big-endian), by its NUL pattern"
+    return None
+
+
 def _decode(data: bytes, where: str) -> tuple[str, list[Finding]]:
     findings: list[Finding] = []
-    if b"\x00" in data[:65536]:
-        raise ReadError(Failure("binary file (NUL bytes): not a text table", where))
+    wide = _wide_encoding(data)
+    if wide is not None:
+        raise ReadError(Failure(f"the file is {wide}; save it as UTF-8", where))
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        column = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        raise ReadError(Failure(
+            f"NUL byte at line {line}, character {column}: not a text table (binary data, or a "
+            "damaged file)", where, line=line))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         findings.append(rule("TM007").finding(
@@ -285,6 +343,7 @@ def _read_irregular(text: str, delim: str, where: str, findings: list[Finding]) 
     records: list[list[str]] = []
     rows: list[int] = []
     lines: list[int] = []
+    start = 1
     try:
         header = next(reader)
         width = len(header)
@@ -301,6 +360,11 @@ def _read_irregular(text: str, delim: str, where: str, findings: list[Finding]) 
                     value=str(len(record)), expected=str(width), row=row, line=start))
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "unexpected end of data" in str(exc) or "EOF" in str(exc):
+            raise ReadError(Failure(
+                f"unbalanced quote: the record that starts at line {start} opens a quoted field "
+                f"that never closes (it runs to line {reader.line_num}, the end of the file)",
+                where, line=start)) from None
         raise ReadError(Failure(
             f"cannot parse line {reader.line_num}: {exc}", where, line=reader.line_num)) from None
     keep, header_findings = _dedupe_header(header)

@@ -81,4 +81,7 @@ class Report:
         }
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        from trackmeta import escape
+
+        return json.dumps(escape.deep(self.to_dict(), escape.utf8), indent=indent,
+                          ensure_ascii=False)

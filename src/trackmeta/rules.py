@@ -81,9 +81,10 @@ _ALL = (
          "`output_type` = `OutputType.RNASEQ` or `rna_seq`.",
          "Use one of the names (RNA_SEQ, CAGE, ...), with or without the `OutputType.` prefix; "
          "`fix` gives the closest."),
-    Rule("TM006", "empty-table", W,
+    Rule("TM006", "empty-table", E,
          "The table has a header and no rows.",
-         "An empty table in a release usually means a failed export.",
+         "An empty table in a release usually means a failed export; passing it would accept "
+         "no metadata at all.",
          "A file holding only the header line.",
          "Export the tracks again, or drop the file from the release."),
     Rule("TM007", "byte-order-mark", W,
@@ -103,6 +104,12 @@ _ALL = (
          "No request for that organism returns such tracks.",
          "A PROCAP row in mouse metadata.",
          "Drop the row, or check the table as the organism it belongs to."),
+    Rule("TM010", "empty-column-name", E,
+         "A column of the header has no name.",
+         "Usually a delimiter at the end of every line: the table holds a column nobody declared "
+         "and no check can judge.",
+         "`name\\tstrand\\t` (a trailing tab).",
+         "Remove the trailing delimiter, or name the column."),
     Rule("TM101", "missing-value", E,
          "A column the output type requires is empty on this row.",
          "A track without, say, its ontology term cannot be selected or interpreted.",
@@ -256,6 +263,9 @@ class RuleSelection:
         for prefix in (*self.select, *self.ignore):
             if not any(code.startswith(prefix.upper()) for code in RULES):
                 raise ValueError(f"no rule code starts with {prefix!r} (see `trackmeta rules`)")
+        if not any(self.enabled(code) for code in RULES):
+            raise ValueError("the selection runs no rule: --select names none, or --ignore "
+                             "removes all it names")
 
     def enabled(self, code: str) -> bool:
         best_select = max((len(p) for p in self.select if code.startswith(p.upper())), default=-1)

@@ -47,10 +47,20 @@ def read_proto(data: bytes, where: str, text: bool) -> Table:
             response.ParseFromString(data)
     except Exception as exc:  # protobuf raises ParseError, DecodeError, UnicodeDecodeError
         raise ReadError(Failure(f"not an AlphaGenome MetadataResponse: {exc}", where)) from None
+    if not response.output_metadata:
+        raise ReadError(Failure(
+            "not an AlphaGenome MetadataResponse: the message holds no output_metadata (an empty "
+            "file, or protobuf data of another kind)", where))
     frames = []
-    for block in response.output_metadata:
+    for number, block in enumerate(response.output_metadata, 1):
+        payload = block.WhichOneof("payload")
+        if block.output_type == 0 or payload is None:
+            raise ReadError(Failure(
+                f"not an AlphaGenome MetadataResponse: output_metadata {number} has "
+                f"{'no output type' if block.output_type == 0 else 'no tracks or junctions'} "
+                "(protobuf data of another kind?)", where))
         otype = model_pb2.OutputType.Name(block.output_type).removeprefix("OUTPUT_TYPE_")
-        if block.HasField("junctions"):
+        if payload == "junctions":
             frame = junction_utils.metadata_from_proto(block.junctions)
         else:
             frame = tracks_utils.metadata_from_proto(block.tracks)

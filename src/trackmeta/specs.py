@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from trackmeta.cache import cache_dir, write_atomic
+from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
 from trackmeta.resources import data_dir
 
 
@@ -210,11 +210,14 @@ class _Documents:
         self.cached = self._read_cache()
 
     def _cache_path(self) -> Path:
-        return cache_dir() / "specs" / f"{self.digest[:32]}.json"
+        return cache_dir() / "specs" / f"{self.digest[:32]}.sealed.json"
 
     def _read_cache(self) -> dict[str, Any]:
+        """The checked documents of an earlier run, if the cache file verifies (its own sha256,
+        then the digest of the spec files it was made from)."""
         try:
-            data = json.loads(self._cache_path().read_bytes())
+            payload = unsealed(self._cache_path().read_bytes())
+            data = json.loads(payload) if payload is not None else None
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("digest") != self.digest:
@@ -255,7 +258,7 @@ class _Documents:
             data = json.dumps({"digest": self.digest, "documents": self.cached}).encode()
         except (TypeError, ValueError):
             return  # a value JSON cannot hold (a YAML date): no cache, still correct
-        write_atomic(self._cache_path(), data)
+        write_atomic(self._cache_path(), sealed(data))
 
 
 def _column_def(name: str, raw: Mapping[str, Any], gtex: tuple[GtexTissue, ...]) -> ColumnDef:

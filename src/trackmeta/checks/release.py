@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from trackmeta.findings import Failure, Finding
 from trackmeta.rules import rule
+from trackmeta.safeio import InputError, read_bytes
 from trackmeta.schema import parse_resolution
 from trackmeta.specs import OrganismSpec, Specs
 
@@ -50,6 +51,9 @@ def _line_index(node: yaml.Node) -> Mapping[str, tuple[int, Any]]:
     return {str(k.value): (k.start_mark.line + 1, v) for k, v in node.value}
 
 
+MANIFEST_MAX_BYTES = 1 << 20
+
+
 @dataclass(frozen=True)
 class Manifest:
     """A release directory's manifest.yaml: the organism it declares, and what it says about each
@@ -66,9 +70,15 @@ class Manifest:
 
         where = str(path)
         try:
-            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            text = read_bytes(path, MANIFEST_MAX_BYTES).decode("utf-8")
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except InputError as exc:
+            return cls(path, None, (), (exc.failure,))
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
             return cls(path, None, (), (Failure(f"cannot read release manifest: {exc}", where),))
+        except RecursionError:
+            return cls(path, None, (), (Failure(
+                "cannot read release manifest: it nests too deeply to be a manifest", where),))
         keys = _line_index(root) if root is not None else {}
         organism: OrganismSpec | None = None
         if "organism" in keys:

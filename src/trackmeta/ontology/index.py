@@ -6,14 +6,13 @@ A cache file carries the sha256 of its own payload: a corrupt or stale file is r
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trackmeta.cache import cache_dir, write_atomic
+from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
 
 FORMAT = 4  # bump whenever the encoded layout changes
 
@@ -114,12 +113,12 @@ def _encode(index: OntologyIndex) -> bytes:
         "release": (r.prefix, r.version, r.source, r.sha256),
         "rows": {curie: marshal.dumps(_plain(row)) for curie, row in index.rows.items()},
     })
-    return hashlib.sha256(payload).digest() + payload
+    return sealed(payload)
 
 
 def _decode(data: bytes, expected_sha256: str) -> OntologyIndex | None:
-    digest, payload = data[:32], data[32:]
-    if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
+    payload = unsealed(data)
+    if payload is None:
         return None
     try:
         raw = marshal.loads(payload)

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from itertools import groupby
 
+from trackmeta import escape
 from trackmeta.findings import Finding
 from trackmeta.report import Report
 
@@ -47,4 +48,8 @@ def render(report: Report) -> str:
         ET.SubElement(suite, "system-out").text = ""
         ET.SubElement(suite, "system-err").text = "\n".join(
             fail.message for fail in report.failures if fail.path == path)
+    for element in root.iter():  # nothing XML 1.0 forbids, from any input, reaches the document
+        element.attrib = {k: escape.xml(escape.utf8(v)) for k, v in element.attrib.items()}
+        if element.text:
+            element.text = escape.xml(escape.utf8(element.text))
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

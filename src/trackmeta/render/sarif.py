@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from trackmeta import escape
 from trackmeta._version import __version__
 from trackmeta.findings import Severity
 from trackmeta.report import Report
@@ -63,4 +64,4 @@ def render(report: Report) -> str:
             "results": results,
         }],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(escape.deep(document, escape.utf8), indent=2, ensure_ascii=False) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from trackmeta import escape
 from trackmeta.findings import Finding
 from trackmeta.report import Report
 
@@ -59,4 +60,4 @@ def render(report: Report) -> str:
         f"{_plural(s['warnings'], 'warning')}, {_plural(s['infos'], 'info')}"
         + (f", {_plural(s['failures'], 'input')} not checked" if s["failures"] else "")
     )
-    return "\n".join(out) + "\n"
+    return "".join(escape.terminal(line) + "\n" for line in out)

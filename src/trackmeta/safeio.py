@@ -1,0 +1,142 @@
+"""Reading inputs and writing outputs without harm: only regular files are read, decompression is
+bounded, and an output never lands on an input.
+
+Every failure here is a `Failure` naming the path and the real cause (a FIFO, a symlink loop, a
+gzip that expands past the limit), never an exception that reaches the user.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from trackmeta.findings import Failure
+
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB of (decompressed) input per file
+_CHUNK = 1 << 20
+_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+
+
+class InputError(Exception):
+    """An input that cannot be read safely; carries a Failure naming it."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+def parse_size(text: str) -> int:
+    """'200M', '2G', '1048576' -> bytes."""
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    cleaned = text.strip().upper().removesuffix("B").removesuffix("I")
+    number, unit = (cleaned[:-1], cleaned[-1]) if cleaned[-1:] in units else (cleaned, "")
+    try:
+        value = int(float(number) * units[unit])
+    except (ValueError, KeyError):
+        raise ValueError(f"not a size: {text!r} (e.g. 500M, 2G)") from None
+    if value <= 0:
+        raise ValueError(f"a size must be positive, not {text!r}")
+    return value
+
+
+def describe_unreadable(path: Path) -> str | None:
+    """Why `path` is not a regular file to read (None when it is one)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop: the link resolves to itself"
+        if path.is_symlink():
+            return f"broken symlink to {os.readlink(path)!r}"
+        if exc.errno == errno.ENOENT:
+            return "no such file or directory"
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    return f"{kind}, not a regular file: only regular files (and - for stdin) are read"
+
+
+def read_bytes(path: Path, limit: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A regular file's bytes, gunzipped when it is gzip, at most `limit` bytes either way."""
+    where = str(path)
+    problem = describe_unreadable(path)
+    if problem is not None:
+        raise InputError(Failure(problem, where))
+    try:
+        with path.open("rb") as handle:
+            # opened, then checked again: the path could have been swapped for a FIFO meanwhile
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InputError(Failure("not a regular file", where))
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(Failure(f"cannot read file: {exc.strerror or exc}", where)) from None
+    if len(data) > limit:
+        raise InputError(Failure(_too_big(limit, "the file is larger"), where))
+    return gunzip(data, where, limit) if data[:2] == b"\x1f\x8b" else data
+
+
+def gunzip(data: bytes, where: str, limit: int) -> bytes:
+    """Decompress every gzip member, stopping with a Failure once the output passes `limit`."""
+    out = bytearray()
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            while rest:
+                out += inflater.decompress(rest, _CHUNK)
+                rest = inflater.unconsumed_tail
+                if len(out) > limit:
+                    raise InputError(Failure(_too_big(limit, "it decompresses to more"), where))
+            if not inflater.eof:
+                raise InputError(Failure("corrupt gzip data: the stream ends early", where))
+        except zlib.error as exc:
+            raise InputError(Failure(f"corrupt gzip data: {exc}", where)) from None
+        rest = inflater.unused_data.lstrip(b"\0")  # another member may follow (gzip -c a b)
+    return bytes(out)
+
+
+def _too_big(limit: int, what: str) -> str:
+    return (f"input too large: {what} than the limit of {limit:,} bytes; raise it with "
+            "--max-input-size (e.g. 4G) if the input is genuine")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (symlinks, `..`, hard links)."""
+    try:
+        return a.resolve() == b.resolve() or os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def output_problem(output: Path, inputs: Iterable[Path]) -> str | None:
+    """Why writing `output` would harm an input (None when it would not)."""
+    for given in inputs:
+        candidates = ([p for p in given.iterdir() if p.is_file()] if given.is_dir() else [given])
+        for candidate in candidates:
+            if same_file(output, candidate):
+                return (f"refusing to write the report to {output}: it is the input "
+                        f"{candidate}; trackmeta never writes an input")
+    if output.is_dir():
+        return f"cannot write the report to {output}: it is a directory"
+    return None
+
+
+def write_atomic_text(path: Path, text: str) -> None:
+    """Write a new file beside `path` and rename it into place: a reader never sees half a
+    report, and an interrupted run leaves the old file whole."""
+    directory = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
