@@ -284,7 +284,7 @@ def _cmd_ontologies(args: argparse.Namespace) -> int:
     resolver = Resolver(default_specs(), dict(args.ontology))
     for prefix in default_specs().ontologies:
         resolver.index(prefix)  # load (and verify) every release that is declared or given
-    releases = resolver.releases()
+    releases = resolver.releases(cache_status=True)
     if args.format == "json":
         say_json(releases)
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -306,9 +307,11 @@ def _read_regular(
     import pandas as pd
 
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False,
-                            na_filter=False, quoting=csv.QUOTE_NONE, skip_blank_lines=False,
-                            engine="c", header=0, index_col=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a ragged row: the csv module will locate it
+            frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False,
+                                na_filter=False, quoting=csv.QUOTE_NONE, skip_blank_lines=False,
+                                engine="c", header=0, index_col=False)
     except (ValueError, pd.errors.ParserError):
         return None  # a row with too many fields, among others
     if list(frame.columns) != header:

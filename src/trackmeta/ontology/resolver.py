@@ -122,8 +122,10 @@ class Resolver:
                 yield (self._history[key].release.describe(), row[0],
                        tuple(text for text, _ in row[1]))
 
-    def releases(self) -> list[dict[str, object]]:
-        """Every declared ontology with the release used (or why none was)."""
+    def releases(self, cache_status: bool = False) -> list[dict[str, object]]:
+        """Every declared ontology with the release used (or why none was); with
+        `cache_status`, whether its index was read from the cache or built (never in reports,
+        which are the same for the same input)."""
         out: list[dict[str, object]] = []
         for prefix, decl in sorted(self._decls.items()):
             entry: dict[str, object] = {"prefix": prefix, "title": decl.title}
@@ -131,8 +133,9 @@ class Resolver:
             if loaded is not None:
                 r = loaded.release
                 entry.update(version=r.version, source=r.source, sha256=r.sha256,
-                             terms=len(loaded),
-                             index="cached" if self.cache_hits.get(prefix) else "built")
+                             terms=len(loaded))
+                if cache_status:
+                    entry["index"] = "cached" if self.cache_hits.get(prefix) else "built"
                 consulted = [v for p, v in self._history if p == prefix]
                 if consulted:
                     entry["history"] = consulted
