@@ -78,6 +78,10 @@ def test_pull_verifies_locks_and_is_used(
     assert main(["resolve", "CL:0000375", "--ontology", "CL=pulled"]) == 1
     out = capsys.readouterr().out
     assert "replaced by CL:0007010" in out and "cl-basic.obo" in out
+    # the pulled file is verified on every use: a damaged one is exit 2, never used
+    Path(lock["CL"]["path"]).write_bytes(content + b"\n! tampered\n")
+    assert main(["resolve", "CL:0000375", "--ontology", "CL=pulled"]) == 2
+    assert "no longer matches its sha256" in capsys.readouterr().err
 
 
 def test_checksum_mismatch_is_exit_2_and_caches_nothing(

@@ -52,9 +52,18 @@ def locked_file(prefix: str) -> Path:
     entry = read_lock().get(prefix)
     if entry is None:
         raise OntologyError(f"no pulled {prefix} release: run `trackmeta ontologies pull {prefix}`")
+    if not (isinstance(entry, dict) and isinstance(entry.get("path"), str)
+            and isinstance(entry.get("sha256"), str)):
+        raise OntologyError(f"{lock_path()}: damaged entry for {prefix}; run "
+                            f"`trackmeta ontologies pull {prefix}` again")
     path = Path(entry["path"])
     if not path.is_file():
         raise OntologyError(f"{path}: the pulled {prefix} release is missing; pull it again")
+    from trackmeta.ontology.sources import sha256_file
+
+    if sha256_file(path) != entry["sha256"]:  # verified on every use, like every cache
+        raise OntologyError(f"{path}: the pulled {prefix} release no longer matches its sha256 "
+                            f"in {lock_path()}; run `trackmeta ontologies pull {prefix}` again")
     return path
 
 
