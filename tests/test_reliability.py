@@ -149,7 +149,10 @@ def test_json_and_sarif_are_valid_utf8(tmp_path: Path, capsys: Capture) -> None:
         assert code == 1
         out.encode("utf-8")  # no lone surrogate from the undecodable file name byte
         json.loads(out)
-        assert "evil\\u001b[2J\\\\xff.tsv" in out  # ESC as JSON escapes it, the byte as \xff
+        if fmt == "json":  # ESC as JSON escapes it, the undecodable byte as \xff
+            assert "evil\\u001b[2J\\\\xff.tsv" in out
+        else:  # a URI: percent-encoded, the byte as it is on disk
+            assert "evil%1B%5B2J%FF.tsv" in out
 
 
 def test_junit_is_well_formed_xml(tmp_path: Path, capsys: Capture) -> None:

@@ -32,7 +32,8 @@ def test_wheel_bundles_the_specs(tmp_path: Path) -> None:
         "trackmeta/_data/schemas/report/report.schema.json",
         "trackmeta/_data/ontologies/gtex_tissues.yaml",
         "trackmeta/_data/ontologies/releases/cl.yaml",
-        "trackmeta/cli.py",
+        "trackmeta/cli/__init__.py",
+        "trackmeta/_data/schemas/organisms/mouse.yaml",
     }
     assert expected <= names
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from trackmeta.edits import reconcile
 from trackmeta.findings import Failure, Finding, Severity
+from trackmeta.identity import track_at
 from trackmeta.readers import (
     ReadError,
     Table,
@@ -121,11 +122,36 @@ def _check_table(
         yield from ontology_findings(table.frame, types, judge)
 
 
-def _locate(finding: Finding, table: Table) -> Finding:
-    line = finding.line
-    if line is None and finding.row is not None:
-        line = table.line_of(finding.row)
-    return dataclasses.replace(finding, path=finding.path or table.path, line=line)
+def _locate(finding: Finding, table: Table, types: pd.Series, organism: str) -> Finding:
+    """The engine fills in where a check's finding is: path, line and track."""
+    line, track, span = finding.line, finding.track, finding.span
+    if finding.row is not None:
+        if line is None:
+            line = table.line_of(finding.row)
+        if track is None:
+            track = track_at(table.frame, types, organism, finding.row)
+        if span is None and finding.column is not None:
+            span = table.span_of(finding.row, finding.column)
+    return dataclasses.replace(finding, path=finding.path or table.path, line=line, track=track,
+                               span=span)
+
+
+def _adjusted(findings: Iterable[Finding], severity: Mapping[str, str],
+              per_file_ignores: Mapping[str, Sequence[str]]) -> list[Finding]:
+    """Findings with the configured severities, less those a per-file ignore names."""
+    from trackmeta.settings import globs_match
+
+    levels = {code.upper(): Severity.parse(level) for code, level in severity.items()}
+    out = []
+    for f in findings:
+        if f.path is not None and any(
+                f.code.startswith(tuple(c.upper() for c in codes))
+                and globs_match(f.path, [glob]) for glob, codes in per_file_ignores.items()):
+            continue
+        level = levels.get(f.code)
+        out.append(f if level is None or level == f.severity
+                   else dataclasses.replace(f, severity=level))
+    return out
 
 
 def _sort_key(f: Finding) -> tuple[str, int, int, str, str]:
@@ -143,6 +169,9 @@ def check(
     expect: str | None = None,
     fail_on: str | None = "error",
     ontologies: Mapping[str, str | Path] | None = None,
+    severity: Mapping[str, str] | None = None,
+    per_file_ignores: Mapping[str, Sequence[str]] | None = None,
+    baseline: str | Path | None = None,
     specs: Specs | None = None,
     max_input_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[str, int, int], None] | None = None,
@@ -154,7 +183,10 @@ def check(
     it, a release manifest's `organism:`, an official file named for its organism, or the
     default (human, as in the SDK). Bad metadata becomes findings; inputs that cannot be read
     become failures (exit code 2). `ontologies` maps a prefix to a release file read with pronto
-    (OBO, OWL, OBO-JSON) instead of the bundled release. A file (or stdin, `-`) of more than
+    (OBO, OWL, OBO-JSON) instead of the bundled release. `severity` overrides rules' severities
+    (code -> error/warning/info); `per_file_ignores` maps a glob to the codes not reported for
+    files it matches; `baseline` (a file made by `trackmeta baseline`) leaves out the findings
+    it records. A file (or stdin, `-`) of more than
     `max_input_bytes`, after decompression, is a failure. `progress(step, done, total)` is told
     of each step.
     """
@@ -168,6 +200,14 @@ def check(
     from trackmeta.ontology.resolver import Resolver
 
     base = specs or default_specs()
+    recorded = None
+    if baseline is not None:
+        from trackmeta import baseline as baselines
+
+        try:
+            recorded = baselines.load(Path(baseline))
+        except baselines.BaselineError as exc:
+            raise UsageError(str(exc)) from None
     try:
         declared = organisms.find(organism, base) if organism is not None else None
     except organisms.OrganismError as exc:
@@ -227,15 +267,15 @@ def check(
             judges[chosen.name] = OntologyJudge(tspecs, resolver)
         raw = [*table.findings, *type_findings, *organisms.mismatch(table.frame, tspecs),
                *_check_table(table, types, tspecs, judges.get(chosen.name))]
-        findings.extend(_locate(f, table) for f in reconcile(raw))
+        findings.extend(_locate(f, table, types, chosen.name) for f in reconcile(raw))
 
     tell("release checks", 2 * len(loaded), 2 * len(loaded) + 1)
-    by_path = {t.path: t for t, _, _ in tables}
+    by_path = {t.path: (t, types, tspecs.organism.name) for t, types, tspecs in tables}
     for table_path, finding in duplicate_tracks(
         [(t.path, t.frame, types, tspecs.organism.name) for t, types, tspecs in tables],
         {t.path: t.lines for t, _, _ in tables},
     ):
-        findings.append(_locate(finding, by_path[table_path]))
+        findings.append(_locate(finding, *by_path[table_path]))
 
     tracks_by_type: Counter[str] = Counter()
     biosamples: dict[str, set[str]] = {name: set() for name in base.known_output_types}
@@ -263,8 +303,17 @@ def check(
         )
         findings.extend(table1_findings(list(counts)))
 
+    kept = _adjusted(selection.filter(findings), severity or {}, per_file_ignores or {})
+    applied = None
+    if recorded is not None:
+        applied = baselines.apply(kept, recorded, Path(str(baseline)).resolve().parent,
+                                  [t.path for t, _ in loaded])
+        kept = list(applied.findings)
     return Report(
-        findings=tuple(sorted(selection.filter(findings), key=_sort_key)),
+        findings=tuple(sorted(kept, key=_sort_key)),
+        baseline=None if applied is None else str(baseline),
+        baselined=0 if applied is None else applied.baselined,
+        fixed=() if applied is None else applied.fixed,
         failures=tuple(failures),
         files=tuple(t.path for t, _ in loaded),
         organisms={t.path: tspecs.organism.name for t, _, tspecs in tables},

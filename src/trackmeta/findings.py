@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from trackmeta.identity import TrackId
+
 
 class Severity(enum.IntEnum):
     """Ordered so that `severity >= threshold` selects what fails a run."""
@@ -34,7 +36,8 @@ class Finding:
     """One property of the metadata that a rule objects to.
 
     `line` is the 1-based physical line in `path` (the header is line 1); `row` is the 0-based
-    position of the data row, also set for inputs without lines (Parquet, DataFrames).
+    position of the data row, also set for inputs without lines (Parquet, DataFrames); `track`
+    is the identity of the row's track, which survives reordering and unrelated edits.
     """
 
     code: str
@@ -48,6 +51,8 @@ class Finding:
     expected: str | None = None
     fix: str | None = None
     row: int | None = None
+    track: TrackId | None = None
+    span: tuple[int, int] | None = None  # the cell's first and past-the-end character in `line`
 
 
 @dataclass(frozen=True)

@@ -44,9 +44,23 @@ class Table:
     lines: pd.Series | None  # row position -> physical line (header = line 1)
     findings: list[Finding] = field(default_factory=list)
     skipped: int = 0  # padding rows: placeholders in the official formats, not tracks
+    exact: bool = False  # each row is one line whose fields are the cells, unquoted
 
     def line_of(self, row: int) -> int | None:
         return int(cast("int", self.lines.at[row])) if self.lines is not None else None
+
+    def span_of(self, row: int, column: str) -> tuple[int, int] | None:
+        """The 1-based first and past-the-end character of a cell in its line, where the file
+        holds the cell exactly (delimited text without quotes)."""
+        if not self.exact or column not in self.frame.columns or row not in self.frame.index:
+            return None
+        values = self.frame.loc[row]
+        start = 1
+        for name in self.frame.columns:
+            if name == column:
+                return start, start + len(str(values[name]))
+            start += len(str(values[name])) + 1
+        return None
 
 
 def is_table_file(path: Path) -> bool:
@@ -85,7 +99,8 @@ def drop_padding(table: Table) -> Table:
         if column not in ("name", "strand", "output_type"):
             padding &= (frame[column] == "").to_numpy()
     lines = table.lines[~padding] if table.lines is not None else None
-    return Table(table.path, frame[~padding], lines, table.findings, int(padding.sum()))
+    return Table(table.path, frame[~padding], lines, table.findings, int(padding.sum()),
+                 table.exact)
 
 
 @dataclass(frozen=True)
@@ -326,7 +341,7 @@ def _read_regular(
         findings.append(rule("TM006").finding("table has a header and no rows", line=1))
     frame.index = pd.RangeIndex(len(frame))
     lines = pd.Series(frame.index + 2, index=frame.index, dtype="int64")
-    return Table(where, frame, lines, findings)
+    return Table(where, frame, lines, findings, exact=True)
 
 
 def _longest_line(text: str) -> int:

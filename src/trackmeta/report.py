@@ -30,6 +30,9 @@ class Report:
     fail_on: Severity | None = Severity.ERROR
     schemas: tuple[Mapping[str, str], ...] = ()
     ontologies: tuple[Mapping[str, Any], ...] = ()
+    baseline: str | None = None  # the baseline file applied, if any
+    baselined: int = 0  # findings the baseline holds, not reported
+    fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -59,6 +62,8 @@ class Report:
             "warnings": self.count(Severity.WARNING),
             "infos": self.count(Severity.INFO),
             "failures": len(self.failures),
+            "baselined": self.baselined,
+            "fixed": len(self.fixed),
             "by_rule": dict(sorted(Counter(f.code for f in self.findings).items())),
             "fail_on": str(self.fail_on) if self.fail_on is not None else "never",
             "exit_code": self.exit_code,
@@ -71,11 +76,17 @@ class Report:
             "files": list(self.files),
             "organisms": dict(self.organisms),
             "findings": [
-                {name: getattr(f, name) for name in _FINDING_FIELDS} | {"severity": str(f.severity)}
+                {name: getattr(f, name) for name in _FINDING_FIELDS}
+                | {"severity": str(f.severity),
+                   "track": f.track._asdict() if f.track is not None else None,
+                   "span": list(f.span) if f.span is not None else None}
                 for f in self.findings
             ],
             "failures": [asdict(f) for f in self.failures],
             "expectations": None if self.counts is None else [asdict(c) for c in self.counts],
+            "baseline": None if self.baseline is None else {
+                "file": self.baseline, "baselined": self.baselined,
+                "fixed": [dict(e) for e in self.fixed]},
             "schemas": list(map(dict, self.schemas)),
             "ontologies": list(map(dict, self.ontologies)),
         }

@@ -1,12 +1,22 @@
-"""Human-readable report: findings grouped by file, then a summary line."""
+"""Human-readable report: findings grouped by file; a message repeated on many rows is said once
+with its row count and a few line numbers; a count per rule with --statistics; colour on a
+terminal."""
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from trackmeta import escape
-from trackmeta.findings import Finding
+from trackmeta.findings import Finding, Severity
 from trackmeta.report import Report
+
+if TYPE_CHECKING:
+    from trackmeta.render import RenderOptions
+
+SHOWN_PLACES = 3  # line numbers shown for a collapsed message
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
 def _where(f: Finding) -> str:
@@ -23,19 +33,54 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def render(report: Report) -> str:
+def _detail(f: Finding) -> str:
+    text = f.message
+    if f.expected and f.code != "TM104":
+        text += f" [expected: {f.expected}]"
+    if f.fix:
+        text += f" (fix: {f.fix!r})"
+    return text
+
+
+class _Paint:
+    def __init__(self, on: bool) -> None:
+        self.on = on
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.on else text
+
+
+def _lines_for(findings: list[Finding], paint: _Paint) -> list[str]:
+    """One line per finding, or per repeated (code, column, message) with its count."""
+    groups: dict[tuple[str, str | None, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.code, f.column, _detail(f)), []).append(f)
+    rows = []
+    for (_, _, detail), same in groups.items():
+        first = same[0]
+        where = _where(first)
+        if len(same) > 1:
+            places = ", ".join(str(f.line if f.line is not None else f"row {f.row}")
+                               for f in same[:SHOWN_PLACES])
+            more = ", ..." if len(same) > SHOWN_PLACES else ""
+            detail = f"{detail} [{len(same)} rows: {places}{more}]"
+        rows.append((where, first, detail))
+    width = max(len(where) for where, _, _ in rows)
+    out = []
+    for where, f, detail in rows:
+        severity = paint(f"{f.severity!s:<7}", _COLOURS[f.severity])
+        # escape untrusted text before colouring: our own escape sequences must survive
+        out.append(f"  {escape.terminal(f'{where:<{width}}')}  {paint(f.code, '1')} {severity} "
+                   f"{escape.terminal(detail)}")
+    return out
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    paint = _Paint(options.color)
     out: list[str] = []
     for path, group in groupby(report.findings, key=lambda f: f.path or "(release)"):
-        out.append(path)
-        items = list(group)
-        width = max(len(_where(f)) for f in items)
-        for f in items:
-            line = f"  {_where(f):<{width}}  {f.code} {f.severity!s:<7} {f.message}"
-            if f.expected and f.code not in ("TM104",):
-                line += f" [expected: {f.expected}]"
-            if f.fix:
-                line += f" (fix: {f.fix!r})"
-            out.append(line)
+        out.append(paint(escape.terminal(path), "1"))
+        out.extend(_lines_for(list(group), paint))
         out.append("")
     if report.counts is not None:
         out.append("Table 1 comparison (tracks, biosamples: found / expected)")
@@ -46,18 +91,52 @@ def render(report: Report) -> str:
             out.append(f"  {mark}{c.output_type:<18} {c.tracks:>6} / {c.expected_tracks:<6}"
                        f" {c.biosamples:>5} / {bio}")
         out.append("")
+    if options.statistics and report.findings:
+        out.extend(_statistics(report))
+    if report.fixed:
+        out.append(f"{_plural(len(report.fixed), 'baseline entry')} no longer found "
+                   f"(run `trackmeta baseline` to tighten {escape.terminal(report.baseline or '')}):")
+        out.extend(f"  {escape.terminal(_entry(e))}" for e in report.fixed[:20])
+        out.append("")
     used = [f"{o['prefix']} {o['version']}" for o in report.ontologies if "terms" in o]
     if used:
         sources = sorted({str(o["source"]) for o in report.ontologies if "terms" in o})
-        out.append(f"ontology releases: {', '.join(used)} ({'; '.join(sources)})")
+        out.append(escape.terminal(f"ontology releases: {', '.join(used)} ({'; '.join(sources)})"))
+    out.append(_verdict(report, paint))
+    return "".join(line + "\n" for line in out)
+
+
+def _entry(entry: object) -> str:
+    if not isinstance(entry, dict):
+        return str(entry)
+    track = entry.get("track") or {}
+    name = f" {track.get('output_type')} {track.get('name')!r}" if track else ""
+    return f"{entry['code']} {entry['file']}{name} {entry.get('column') or ''} {entry.get('value')!r}"
+
+
+def _statistics(report: Report) -> list[str]:
+    from trackmeta.rules import RULES
+
+    counts = Counter(f.code for f in report.findings)
+    width = len(str(max(counts.values())))
+    lines = ["Findings per rule"]
+    for code, n in sorted(counts.items()):
+        rule = RULES[code]
+        severities = {f.severity for f in report.findings if f.code == code}
+        level = "/".join(str(s) for s in sorted(severities, reverse=True))
+        lines.append(f"  {n:>{width}}  {code}  {rule.name:<28} {level}")
+    return [*lines, ""]
+
+
+def _verdict(report: Report, paint: _Paint) -> str:
     s = report.summary()
     verdict = {0: "ok", 1: "FAILED", 2: "INCOMPLETE"}[report.exit_code]
+    colour = {0: "32", 1: "31", 2: "31"}[report.exit_code]
     organisms = f" ({', '.join(s['organisms'])})" if s["organisms"] else ""
     skipped = f", {_plural(s['skipped'], 'padding row')} skipped" if s["skipped"] else ""
-    out.append(
-        f"{verdict}: {_plural(s['files'], 'file')}{organisms}, {_plural(s['rows'], 'row')}, "
-        f"{_plural(s['tracks'], 'track')}{skipped}; {_plural(s['errors'], 'error')}, "
-        f"{_plural(s['warnings'], 'warning')}, {_plural(s['infos'], 'info')}"
-        + (f", {_plural(s['failures'], 'input')} not checked" if s["failures"] else "")
-    )
-    return "".join(escape.terminal(line) + "\n" for line in out)
+    baselined = f", {s['baselined']} baselined" if report.baseline is not None else ""
+    return (f"{paint(verdict, colour)}: {_plural(s['files'], 'file')}{organisms}, "
+            f"{_plural(s['rows'], 'row')}, {_plural(s['tracks'], 'track')}{skipped}; "
+            f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
+            f"{_plural(s['infos'], 'info')}{baselined}"
+            + (f", {_plural(s['failures'], 'input')} not checked" if s["failures"] else ""))

@@ -1,0 +1,86 @@
+"""Command line: argument parsing only, one small module per command; the work is done by the
+Python API. Every command receives the one Settings object (defaults < config < flags).
+
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 trackmeta could not do its job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+from collections.abc import Sequence
+
+from trackmeta._version import __version__
+from trackmeta.cli import baseline, check, config, ontologies, rules, terms
+from trackmeta.cli.common import EXIT_FAILURE, EXIT_PIPE_CLOSED, error, flags_of, say
+
+__all__ = ["build_parser", "entry", "main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FAILURE, f"trackmeta: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="trackmeta", description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"trackmeta {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for module in (check, baseline, config, terms, ontologies, rules):
+        module.add(commands)
+    return parser
+
+
+def entry() -> None:
+    """The `trackmeta` executable and `python -m trackmeta`.
+
+    A short-lived process that makes few reference cycles: the cyclic collector only costs time
+    here (about 50 ms of a 0.65 s check of the real table; peak memory unchanged at 1M tracks).
+    """
+    gc.disable()
+    sys.exit(main())
+
+
+def _pipe_closed() -> int:
+    """The reader of our output went away (`| head`): stop quietly, as other tools do. Output
+    still buffered must not raise again when Python flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_PIPE_CLOSED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status; never lets a traceback reach the user."""
+    args = build_parser().parse_args(argv)
+    debug = bool(os.environ.get("TRACKMETA_DEBUG"))
+    try:
+        from trackmeta import settings
+
+        resolved = settings.resolve(flags_of(args), config=getattr(args, "config", None),
+                                    isolated=getattr(args, "isolated", False))
+        code: int = args.run(args, resolved)
+        return code
+    except KeyboardInterrupt:
+        say("trackmeta: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return _pipe_closed()
+    except Exception as exc:  # the last line of defence: no traceback for users
+        from trackmeta.engine import UsageError
+        from trackmeta.ontology.sources import OntologyError
+        from trackmeta.specs import SpecError
+
+        if debug:
+            raise
+        if isinstance(exc, (UsageError, SpecError, OntologyError, ValueError)):
+            return error(str(exc))
+        say(f"trackmeta: internal error (a bug in trackmeta, please report it): "
+            f"{type(exc).__name__}: {exc}\nSet TRACKMETA_DEBUG=1 to see the traceback.",
+            file=sys.stderr)
+        return EXIT_FAILURE

@@ -1,0 +1,89 @@
+"""`trackmeta check`: validate tables or release directories and report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from trackmeta.cli.common import FORMATS, add_rule_options, error, say
+from trackmeta.settings import Settings
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser(
+        "check", help="validate metadata tables or a release directory",
+        description="Validate AlphaGenome track metadata tables (TSV, CSV, gzip, Parquet, the "
+                    "official protobuf) or a release directory against the specs in schemas/ "
+                    "and ontologies/.")
+    add_rule_options(check)
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="report format (default: text)")
+    check.add_argument("--output", "-o", metavar="FILE",
+                       help="write the report to FILE instead of stdout")
+    check.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
+                       help="lowest severity that makes the exit status 1 (default: error)")
+    check.add_argument("--baseline", metavar="FILE",
+                       help="report only findings this baseline (from `trackmeta baseline`) "
+                            "does not hold")
+    check.add_argument("--expect", choices=("table1",),
+                       help="compare track and biosample counts with Table 1")
+    check.add_argument("--statistics", action="store_true",
+                       help="text: end with a count of findings per rule")
+    check.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from trackmeta.engine import check
+    from trackmeta.progress import Progress
+    from trackmeta.render import RenderOptions, render
+    from trackmeta.safeio import output_problem, write_atomic_text
+
+    output = Path(args.output) if args.output is not None else None
+    if output is not None:
+        problem = output_problem(output, [p for p in args.paths if str(p) != "-"])
+        if problem is not None:
+            return error(problem)
+    progress = Progress.for_terminal(args.quiet)
+    try:
+        report = check(args.paths, output_type=args.output_type, delimiter=args.delimiter,
+                       expect=args.expect, progress=progress, **settings.check_options())
+    finally:
+        progress.close()
+    options = RenderOptions(statistics=args.statistics,
+                            color=output is None and _color(sys.stdout))
+    document = render(report, args.format, options)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.format == "github" and summary:
+        from trackmeta.render.markdown import render as markdown
+
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(markdown(report))
+        except OSError as exc:
+            say(f"trackmeta: warning: cannot write the step summary {summary}: {exc.strerror}",
+                file=sys.stderr)
+    if output is not None:
+        try:
+            write_atomic_text(output, document)
+        except OSError as exc:
+            return error(f"cannot write {output}: {exc.strerror}")
+    else:
+        sys.stdout.write(document)
+    if not args.quiet:
+        for failure in report.failures:
+            where = ":".join(str(p) for p in (failure.path, failure.line) if p is not None)
+            say(f"trackmeta: error: {where}: {failure.message}", file=sys.stderr)
+    return report.exit_code
+
+
+def _color(stream: object) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set; FORCE_COLOR asks for it anywhere."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())

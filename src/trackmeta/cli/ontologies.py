@@ -1,0 +1,61 @@
+"""`trackmeta ontologies`: the declared releases, and `pull` to fetch release files."""
+
+from __future__ import annotations
+
+import argparse
+
+from trackmeta.cli.common import add_config_options, add_ontology_option, error, say, say_json
+from trackmeta.settings import Settings
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    listing = commands.add_parser(
+        "ontologies", help="list the declared ontology releases, or pull release files",
+        description="Without an action: list every declared ontology and the exact release used. "
+                    "`pull [PREFIX ...]`: fetch the declared release files by their versioned "
+                    "URLs, verify their sha256 and record them in a lock file; then use one with "
+                    "--ontology PREFIX=pulled.")
+    listing.add_argument("action", nargs="?", choices=("list", "pull"), default="list")
+    listing.add_argument("prefixes", nargs="*", metavar="PREFIX")
+    listing.add_argument("--mirror", metavar="URL", help="fetch from this host instead of the PURL's")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    add_ontology_option(listing)
+    add_config_options(listing)
+    listing.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from trackmeta.ontology.resolver import Resolver
+    from trackmeta.specs import default_specs
+
+    if args.action == "pull":
+        return _pull(args)
+    resolver = Resolver(default_specs(), {k: Path(v) for k, v in settings.ontologies.items()})
+    for prefix in default_specs().ontologies:
+        resolver.index(prefix)  # load (and verify) every release that is declared or given
+    releases = resolver.releases(cache_status=True)
+    if args.format == "json":
+        say_json(releases)
+    else:
+        for entry in releases:
+            version = entry.get("version") or "-"
+            where = entry.get("source") or entry.get("note") or ""
+            terms = f"{entry['terms']} terms" if "terms" in entry else ""
+            say(f"{entry['prefix']:<7} {version!s:<11} {terms:<12} {where}")
+    return 0
+
+
+def _pull(args: argparse.Namespace) -> int:
+    from trackmeta.ontology.pull import pull
+    from trackmeta.specs import default_specs
+
+    decls = default_specs().ontologies
+    wanted = args.prefixes or [p for p, d in decls.items() if d.pull is not None]
+    for prefix in wanted:
+        if prefix not in decls:
+            return error(f"{prefix} is not a declared ontology")
+        done = pull(decls[prefix], mirror=args.mirror)
+        say(f"{done.prefix} {done.version}: {done.path} (sha256 {done.sha256[:12]}... verified)")
+    return 0

@@ -1,0 +1,36 @@
+"""`trackmeta rules` and `trackmeta rule CODE`: the rule catalogue."""
+
+from __future__ import annotations
+
+import argparse
+
+from trackmeta.cli.common import error, say
+from trackmeta.settings import Settings
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    commands.add_parser("rules", help="list every rule").set_defaults(run=run_rules)
+    one = commands.add_parser("rule", help="explain one rule")
+    one.add_argument("code", help="rule code (TM203) or name (curie-id-format)")
+    one.set_defaults(run=run_rule)
+
+
+def run_rules(_: argparse.Namespace, settings: Settings) -> int:
+    from trackmeta.rules import RULES
+
+    width = max(len(r.name) for r in RULES.values())
+    for r in RULES.values():
+        say(f"{r.code}  {r.name:<{width}}  {r.severity!s:<7}  {r.summary}")
+    return 0
+
+
+def run_rule(args: argparse.Namespace, settings: Settings) -> int:
+    from trackmeta.rules import find_rule
+
+    r = find_rule(args.code)
+    if r is None:
+        return error(f"no rule {args.code!r} (see `trackmeta rules`)")
+    say(f"{r.code} {r.name} (default severity: {r.severity})\n\n"
+        f"What it does\n  {r.summary}\n\nWhy is this bad?\n  {r.why}\n\n"
+        f"Example\n  {r.example}\n\nUse instead\n  {r.fix}")
+    return 0

@@ -1,0 +1,44 @@
+"""A Markdown summary for a CI job page ($GITHUB_STEP_SUMMARY): verdict, counts per rule, and
+the first findings of each rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from trackmeta import escape
+from trackmeta.report import Report
+from trackmeta.rules import RULES
+
+FIRST = 5
+
+
+def _cell(text: str) -> str:
+    """Table-cell text: escaped, no pipes or newlines, no HTML."""
+    cleaned = escape.terminal(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    return cleaned.replace("`", "'")
+
+
+def render(report: Report) -> str:
+    s = report.summary()
+    verdict = {0: "passed", 1: "failed", 2: "could not check every input"}[report.exit_code]
+    out = [f"## trackmeta: {verdict}", "",
+           f"{s['files']} files ({', '.join(s['organisms']) or '-'}), {s['rows']} rows, "
+           f"{s['tracks']} tracks: {s['errors']} errors, {s['warnings']} warnings, "
+           f"{s['infos']} infos" + (f", {s['baselined']} baselined" if report.baseline else "")
+           + (f", {s['failures']} inputs not checked" if s["failures"] else ""), ""]
+    counts = Counter(f.code for f in report.findings)
+    if counts:
+        out += ["| rule | name | severity | findings |", "|---|---|---|---:|"]
+        out += [f"| {code} | {RULES[code].name} | {RULES[code].severity} | {n} |"
+                for code, n in sorted(counts.items())]
+        out.append("")
+        for code in sorted(counts):
+            out += [f"<details><summary>{code} {RULES[code].name}: {counts[code]}</summary>", "",
+                    "| where | message |", "|---|---|"]
+            for f in [f for f in report.findings if f.code == code][:FIRST]:
+                where = f"{f.path or '-'}:{f.line if f.line is not None else f.row}"
+                out.append(f"| {_cell(where)} | {_cell(f.message)} |")
+            out += ["", "</details>", ""]
+    for failure in report.failures:
+        out.append(f"- not checked: {_cell(failure.path or '-')}: {_cell(failure.message)}")
+    return "\n".join(out) + "\n"

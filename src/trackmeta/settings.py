@@ -1,0 +1,267 @@
+"""Settings: defaults < configuration file < flags, resolved once into one frozen object that
+every command receives, each value with where it came from (`trackmeta config` prints them).
+
+The configuration is `trackmeta.toml`, or `[tool.trackmeta]` in `pyproject.toml`, in the working
+directory or the nearest parent that has one (as ruff finds its own). Paths in it are relative to
+the file. Unknown keys and bad values are the tool failing (SettingsError, exit 2), naming the
+key, the file and the line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from trackmeta.findings import Severity
+from trackmeta.safeio import DEFAULT_MAX_BYTES, parse_size
+
+CONFIG_FILES = ("trackmeta.toml", "pyproject.toml")
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+class SettingsError(ValueError):
+    """A configuration file or flag value trackmeta cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run is told to do. `sources` maps each setting to where its value came from."""
+
+    select: tuple[str, ...] = ("TM",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    fail_on: str = "error"
+    organism: str | None = None
+    baseline: Path | None = None
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> codes
+    severity: Mapping[str, str] = field(default_factory=dict)  # rule code -> severity
+    ontologies: Mapping[str, str] = field(default_factory=dict)  # prefix -> release file
+    max_input_size: int = DEFAULT_MAX_BYTES
+    config: Path | None = None
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def check_options(self) -> dict[str, Any]:
+        """The keywords of `trackmeta.check()` these settings stand for."""
+        return {
+            "select": (*self.select, *self.extend_select),
+            "ignore": self.ignore,
+            "fail_on": self.fail_on,
+            "organism": self.organism,
+            "baseline": self.baseline,
+            "per_file_ignores": self.per_file_ignores,
+            "severity": self.severity,
+            "ontologies": self.ontologies,
+            "max_input_bytes": self.max_input_size,
+        }
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(key, value, source) of every setting, for `trackmeta config`."""
+        out = []
+        for f in fields(self):
+            if f.name in ("sources", "config"):
+                continue
+            key = f.name.replace("_", "-")
+            out.append((key, _show(getattr(self, f.name)), self.sources.get(key, "default")))
+        return out
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return ",".join(value) or "(none)"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k} = {_show(v)}" for k, v in value.items()) or "(none)"
+    return "(none)" if value is None else str(value)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest trackmeta.toml, or pyproject.toml with a [tool.trackmeta] table, from `start`
+    upward; trackmeta.toml wins in a directory that has both."""
+    for directory in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = directory / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[tool\.trackmeta(\.|\])", text, re.MULTILINE) is not None
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read configuration: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    """The line that sets `key` (TOML parsers keep no positions: found by its spelling)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = re.compile(rf'^\s*("{re.escape(key)}"|{re.escape(key)})\s*=|^\s*\[(tool\.)?trackmeta\.'
+                         rf'("{re.escape(key)}"|{re.escape(key)})\]')
+    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    from trackmeta.rules import RULES
+
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SettingsError(f"{where}: expected a list of rule codes, e.g. [\"TM2\", \"TM301\"]")
+    codes = tuple(v.strip().upper() for v in value if v.strip())
+    for code in codes:
+        if not any(r.startswith(code) for r in RULES):
+            raise SettingsError(f"{where}: no rule code starts with {code!r}")
+    return codes
+
+
+def _organism(value: Any, where: str) -> str:
+    from trackmeta.specs import default_specs
+
+    organism = default_specs().find_organism(str(value)) if isinstance(value, str) else None
+    if organism is None:
+        raise SettingsError(f"{where}: unknown organism {value!r}; choose from "
+                            + ", ".join(default_specs().organisms))
+    return organism.name
+
+
+def _severity(value: Any, where: str) -> str:
+    if isinstance(value, str):
+        try:
+            return str(Severity.parse(value))
+        except ValueError:
+            pass
+    raise SettingsError(f"{where}: {value!r} is not a severity (error, warning, info)")
+
+
+def _fail_on(value: Any, where: str) -> str:
+    if value not in FAIL_ON:
+        raise SettingsError(f"{where}: {value!r} is not one of {', '.join(FAIL_ON)}")
+    return str(value)
+
+
+def _size(value: Any, where: str) -> int:
+    try:
+        return value if isinstance(value, int) and value > 0 else parse_size(str(value))
+    except ValueError as exc:
+        raise SettingsError(f"{where}: {exc}") from None
+
+
+def _table(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where}: expected a table")
+    return value
+
+
+def from_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The settings a configuration file gives, and where each came from."""
+    document = _toml(path)
+    if path.name == "pyproject.toml":
+        document = document.get("tool", {}).get("trackmeta", {})
+    base = path.parent
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key, value in document.items():
+        line = _line_of(path, key)
+        where = f"{path}:{line}" if line else str(path)
+        label = f"{where}: {key}"
+        if key == "select":
+            values["select"] = _codes(value, label)
+        elif key == "ignore":
+            values["ignore"] = _codes(value, label)
+        elif key == "extend-select":
+            values["extend_select"] = _codes(value, label)
+        elif key == "fail-on":
+            values["fail_on"] = _fail_on(value, label)
+        elif key == "organism":
+            values["organism"] = _organism(value, label)
+        elif key == "baseline":
+            if not isinstance(value, str):
+                raise SettingsError(f"{label}: expected a path")
+            values["baseline"] = base / value
+        elif key == "max-input-size":
+            values["max_input_size"] = _size(value, label)
+        elif key == "per-file-ignores":
+            values["per_file_ignores"] = MappingProxyType({
+                os.path.join(base, glob) if not os.path.isabs(glob) else glob:
+                _codes(codes, f"{label}.{glob}")
+                for glob, codes in _table(value, label).items()})
+        elif key == "severity":
+            from trackmeta.rules import RULES
+
+            overrides = {}
+            for code, severity in _table(value, label).items():
+                if code.upper() not in RULES:
+                    raise SettingsError(f"{label}: {code!r} is not a rule code")
+                overrides[code.upper()] = _severity(severity, f"{label}.{code}")
+            values["severity"] = MappingProxyType(overrides)
+        elif key == "ontologies":
+            values["ontologies"] = MappingProxyType({
+                prefix: (release if release == "pulled" else str(base / release))
+                for prefix, release in _table(value, label).items() if isinstance(release, str)})
+        else:
+            known = ", ".join(sorted(("select", "ignore", "extend-select", "fail-on", "organism",
+                                      "baseline", "per-file-ignores", "severity", "ontologies",
+                                      "max-input-size")))
+            raise SettingsError(f"{label}: unknown key (known: {known})")
+        sources[key] = where
+    return values, sources
+
+
+def resolve(flags: Mapping[str, Any], config: Path | None = None, isolated: bool = False,
+            cwd: Path | None = None) -> Settings:
+    """Defaults, then the configuration file (found upward unless given or `isolated`), then the
+    flags that were given (None: not given)."""
+    path = None if isolated else (config or find_config((cwd or Path.cwd()).resolve()))
+    if config is not None and not config.is_file():
+        raise SettingsError(f"--config {config}: no such file")
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    if path is not None:
+        values, sources = from_file(path)
+    for name, value in flags.items():
+        if value is None:
+            continue
+        key = name.replace("_", "-")
+        if name == "ontologies":  # per prefix: a flag overrides the configured release
+            value = MappingProxyType({**values.get(name, {}), **value})
+        values[name] = value
+        sources[key] = f"--{key}" if name != "ontologies" else "--ontology"
+    return replace(Settings(), **values, config=path, sources=MappingProxyType(sources))
+
+
+def parse_codes(text: str) -> tuple[str, ...]:
+    """A --select/--ignore value: comma-separated code prefixes (checked against the rules)."""
+    return _codes(text, "the option")
+
+
+def severities(overrides: Mapping[str, str]) -> Mapping[str, Severity]:
+    return {code: Severity.parse(value) for code, value in overrides.items()}
+
+
+def globs_match(path: str, patterns: Sequence[str]) -> bool:
+    import fnmatch
+
+    absolute = os.path.abspath(path)
+    return any(fnmatch.fnmatch(absolute, p) or fnmatch.fnmatch(path, p) for p in patterns)
