@@ -117,9 +117,15 @@ def _line_of(path: Path, key: str) -> int | None:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    pattern = re.compile(rf'^\s*("{re.escape(key)}"|{re.escape(key)})\s*=|^\s*\[(tool\.)?trackmeta\.'
-                         rf'("{re.escape(key)}"|{re.escape(key)})\]')
-    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+    name = rf'("{re.escape(key)}"|{re.escape(key)})'
+    pattern = re.compile(rf"^\s*{name}\s*=|^\s*\[(tool\.trackmeta\.)?{name}\]")
+    inside = path.name != "pyproject.toml"  # in pyproject.toml, only [tool.trackmeta...] counts
+    for number, line in enumerate(lines, 1):
+        if path.name == "pyproject.toml" and line.lstrip().startswith("["):
+            inside = line.lstrip().startswith("[tool.trackmeta")
+        if inside and pattern.match(line):
+            return number
+    return None
 
 
 def _codes(value: Any, where: str) -> tuple[str, ...]:

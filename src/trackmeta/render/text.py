@@ -94,7 +94,8 @@ def render(report: Report, options: RenderOptions) -> str:
     if options.statistics and report.findings:
         out.extend(_statistics(report))
     if report.fixed:
-        out.append(f"{_plural(len(report.fixed), 'baseline entry')} no longer found "
+        entries = "baseline entry" if len(report.fixed) == 1 else "baseline entries"
+        out.append(f"{len(report.fixed)} {entries} no longer found "
                    f"(run `trackmeta baseline` to tighten {escape.terminal(report.baseline or '')}):")
         out.extend(f"  {escape.terminal(_entry(e))}" for e in report.fixed[:20])
         out.append("")
