@@ -13,25 +13,43 @@ from trackmeta.findings import Failure, Finding, Severity
 if TYPE_CHECKING:
     from trackmeta.api import resolve
     from trackmeta.engine import check
+    from trackmeta.client_guard import GuardedModel, guard
+    from trackmeta.identity import TrackId
     from trackmeta.ontology.resolver import Resolution
     from trackmeta.report import Report
     from trackmeta.rules import RULES, Rule
-    from trackmeta.terms import TermCheck, TermValidationError, check_terms, validate_request
+    from trackmeta.term_search import Match, SearchResult, search
+    from trackmeta.settings import Settings
+    from trackmeta.terms import (
+        TermCheck,
+        TermValidationError,
+        TermWarning,
+        check_terms,
+        validate_request,
+    )
 
 __all__ = [
     "RULES",
     "Failure",
     "Finding",
+    "GuardedModel",
+    "Match",
     "Report",
     "Resolution",
     "Rule",
+    "SearchResult",
+    "Settings",
     "Severity",
     "TermCheck",
     "TermValidationError",
+    "TermWarning",
+    "TrackId",
     "__version__",
     "check",
     "check_terms",
+    "guard",
     "resolve",
+    "search",
     "validate_request",
 ]
 
@@ -44,6 +62,14 @@ _LAZY = {
     "TermValidationError": ("trackmeta.terms", "TermValidationError"),
     "check_terms": ("trackmeta.terms", "check_terms"),
     "validate_request": ("trackmeta.terms", "validate_request"),
+    "TermWarning": ("trackmeta.terms", "TermWarning"),
+    "guard": ("trackmeta.client_guard", "guard"),
+    "GuardedModel": ("trackmeta.client_guard", "GuardedModel"),
+    "search": ("trackmeta.term_search", "search"),
+    "Match": ("trackmeta.term_search", "Match"),
+    "SearchResult": ("trackmeta.term_search", "SearchResult"),
+    "Settings": ("trackmeta.settings", "Settings"),
+    "TrackId": ("trackmeta.identity", "TrackId"),
     "RULES": ("trackmeta.rules", "RULES"),
     "Rule": ("trackmeta.rules", "Rule"),
 }

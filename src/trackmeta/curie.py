@@ -24,15 +24,15 @@ def curie_problem(text: str, ontologies: Mapping[str, OntologyDecl]) -> CuriePro
     match = CURIE.match(text)
     prefixes = ", ".join(sorted(ontologies))
     if match is None:
-        return CurieProblem("TM201", f"{text!r} is not a CURIE (PREFIX:digits)",
-                            "PREFIX:digits", _guess_fix(text, ontologies))
+        fix = guess_curie(text, ontologies)
+        return CurieProblem("TM201", f"{text!r} is not a CURIE (PREFIX:digits)"
+                            + (f"; use {fix}" if fix else ""), "PREFIX:digits", fix)
     prefix, local = match.groups()
     decl = ontologies.get(prefix)
     if decl is None:
-        upper = ontologies.get(prefix.upper())
-        fix = f"{upper.prefix}:{local}" if upper is not None else None
-        return CurieProblem("TM202", f"prefix {prefix!r} is not an allowed ontology",
-                            prefixes, fix)
+        fix = guess_curie(text, ontologies)
+        return CurieProblem("TM202", f"prefix {prefix!r} is not an allowed ontology"
+                            + (f"; use {fix}" if fix else ""), prefixes, fix)
     if not (local.isascii() and local.isdigit() and len(local) == decl.id_digits):
         fix = None
         if local.isascii() and local.isdigit() and len(local) < decl.id_digits:
@@ -43,10 +43,15 @@ def curie_problem(text: str, ontologies: Mapping[str, OntologyDecl]) -> CuriePro
     return None
 
 
-def _guess_fix(text: str, ontologies: Mapping[str, OntologyDecl]) -> str | None:
-    """`CL_0000084` and `CL 0000084` are the usual slips; suggest the CURIE they meant."""
-    match = re.match(r"^([A-Za-z]+)[_ ](\d+)$", text)
+_SLIP = re.compile(r"^(?:.*[/#])?([A-Za-z]+)[_: ](\d+)$")
+
+
+def guess_curie(text: str, ontologies: Mapping[str, OntologyDecl]) -> str | None:
+    """The CURIE a usual slip meant: `CL_0000084`, `CL 0000084`, `cl:84`, surrounding spaces,
+    or an IRI (`http://purl.obolibrary.org/obo/CL_0000084`)."""
+    match = _SLIP.match(text.strip())
     if match and match.group(1).upper() in ontologies:
         decl = ontologies[match.group(1).upper()]
-        return f"{decl.prefix}:{match.group(2).zfill(decl.id_digits)}"
+        fix = f"{decl.prefix}:{match.group(2).zfill(decl.id_digits)}"
+        return fix if fix != text else None
     return None

@@ -62,6 +62,7 @@ class OutputTypeSpec:
     columns: Mapping[str, ColumnUse]
     path: Path
     sha256: str
+    term_agnostic: bool = False  # predictions do not depend on the requested ontology terms
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,7 @@ def _output_type(
         columns=MappingProxyType(uses),
         path=path,
         sha256=sha256,
+        term_agnostic=raw.get("term_agnostic", False),
     )
 
 

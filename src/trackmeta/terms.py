@@ -1,27 +1,38 @@
-"""Pre-request checks of ontology terms: will each term give tracks for each requested output
-type, and what to use instead. Touches only the compiled ontology index unless metadata is given
-(then pandas reads it once)."""
+"""Pre-request checks of ontology terms: will a request with these terms return the tracks meant,
+and if not, what to ask for instead.
+
+Usable means the request returns tracks: the API matches tracks by the metadata's
+`ontology_curie`, so availability comes from the metadata, and the ontology status is advice
+beside it (an obsolete id the metadata still files tracks under is usable, with a warning). Without
+metadata nothing is claimed: availability is unknown and `usable` is None.
+"""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
+from trackmeta.availability import Availability
+from trackmeta.limits import MAX_DISTANCE, MAX_SUGGESTIONS, NAME_MATCHES
 from trackmeta.ontology.resolver import Resolution, Resolver
 from trackmeta.specs import Specs, default_specs
 
-MAX_SUGGESTIONS = 5
-MAX_DISTANCE = 4
-UNUSABLE = ("malformed", "unknown")
+_RELATION_ORDER = ("replaced-id", "replacement", "ancestor", "descendant")
+
+
+class TermWarning(UserWarning):
+    """Advice on a usable term: an obsolete id the metadata still uses, a term-agnostic output."""
 
 
 @dataclass(frozen=True)
 class Suggestion:
     curie: str
     label: str | None
-    relation: str  # replacement, ancestor or descendant
+    relation: str  # replaced-id (an old id of this term), replacement, ancestor, descendant
     distance: int
     tracks: int
 
@@ -32,14 +43,19 @@ class TermCheck:
 
     input: str
     curie: str
-    status: str  # ok, malformed, unknown, obsolete, provisional, unresolved, no-tracks
+    status: str  # ok, no-tracks, malformed, name, unknown, obsolete, provisional, unresolved
     message: str
     label: str | None = None
     release: str | None = None
     replacement: str | None = None
-    tracks: Mapping[str, int] | None = None  # per output type, when metadata is given
+    fix: str | None = None  # the CURIE to use, where the input was a slip (CL_0000084, cl:84)
+    tracks: Mapping[str, int] | None = None  # per requested output type; None: no metadata
+    availability: Mapping[str, str] = field(default_factory=dict)  # tracks/none/any-term/unknown
     suggestions: Mapping[str, tuple[Suggestion, ...]] = field(default_factory=dict)
-    usable: bool = False
+    more: Mapping[str, int] = field(default_factory=dict)  # suggestions beyond the limits
+    matches: tuple[Any, ...] = ()  # for a name given instead of a CURIE: search matches
+    warnings: tuple[str, ...] = ()
+    usable: bool | None = None  # None: unknown without metadata
 
 
 class TermValidationError(ValueError):
@@ -51,55 +67,13 @@ class TermValidationError(ValueError):
         self.problems = list(problems)
 
 
-class TrackIndex:
-    """Tracks per (output type, CURIE), counted from a metadata table or SDK object."""
-
-    def __init__(self, counts: Mapping[tuple[str, str], int]) -> None:
-        self.counts = dict(counts)
-        self.by_type: dict[str, dict[str, int]] = {}
-        for (otype, curie), n in self.counts.items():
-            self.by_type.setdefault(otype, {})[curie] = n
-
-    def tracks(self, otype: str, curie: str) -> int:
-        return self.counts.get((otype, curie), 0)
-
-    @classmethod
-    def load(cls, metadata: Any, specs: Specs) -> TrackIndex:
-        import pandas as pd
-
-        from trackmeta import sdk
-        from trackmeta.readers import ReadError, from_dataframe, read_path
-
-        if isinstance(metadata, TrackIndex):
-            return metadata
-        if isinstance(metadata, pd.DataFrame):
-            table = from_dataframe(metadata)
-        elif sdk.is_output_metadata(metadata):
-            table = sdk.from_output_metadata(metadata)
-        else:
-            try:
-                table = read_path(Path(metadata))
-            except ReadError as exc:
-                raise ValueError(f"{exc.failure.path}: {exc.failure.message}") from None
-        frame = table.frame
-        if "output_type" not in frame or "ontology_curie" not in frame:
-            raise ValueError(f"{table.path}: metadata needs output_type and ontology_curie columns")
-        names = {v: specs.output_type(v) for v in frame["output_type"].unique()}
-        types = frame["output_type"].map({v: s.name if s else "" for v, s in names.items()})
-        per_row = types.map({s.name: s.tracks_per_row for s in specs.output_types.values()})
-        grouped = per_row.groupby([types, frame["ontology_curie"].str.strip()]).sum()
-        pairs = cast("dict[tuple[str, str], int]", grouped.to_dict())
-        return cls({(str(t), str(c)): int(n) for (t, c), n in pairs.items() if t and c})
-
-
-def _normalise_term(term: Any) -> str:
-    curie = getattr(term, "ontology_curie", term)  # the SDK's OntologyTerm
-    return str(curie).strip()
+def _curie_text(term: Any) -> str:
+    return str(getattr(term, "ontology_curie", term))  # the SDK's OntologyTerm, or a string
 
 
 def normalise_output_types(output_types: Iterable[Any] | None, specs: Specs) -> list[str]:
     names = []
-    for value in output_types or ():
+    for value in _as_list(output_types):
         text = getattr(value, "name", value)  # the SDK's OutputType enum
         spec = specs.output_type_named(str(text))
         if spec is None:
@@ -112,6 +86,15 @@ def normalise_output_types(output_types: Iterable[Any] | None, specs: Specs) -> 
     return names
 
 
+def _as_list(values: Any) -> list[Any]:
+    """A single value or any iterable of them, as a list (a string is one value)."""
+    if values is None:
+        return []
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        return [values]
+    return list(values)
+
+
 def organism_specs(organism: Any) -> Specs:
     """The specs for the organism a caller names (None: the SDK's default, human)."""
     from trackmeta.organism import find
@@ -120,111 +103,253 @@ def organism_specs(organism: Any) -> Specs:
     return specs if organism is None else specs.for_organism(find(organism, specs).name)
 
 
-class TermChecker:
-    """Checks terms against the pinned releases and, optionally, a metadata table."""
+@cache
+def _resolver(organism: str, overrides: tuple[tuple[str, str], ...]) -> Resolver:
+    return Resolver(default_specs(), {prefix: Path(path) for prefix, path in overrides})
 
-    def __init__(self, resolver: Resolver, tracks: TrackIndex | None, specs: Specs) -> None:
+
+def resolver_for(specs: Specs, ontologies: Mapping[str, str | Path] | None) -> Resolver:
+    """One resolver per process, organism and set of releases: indexes load once."""
+    key = tuple(sorted((prefix, str(path)) for prefix, path in (ontologies or {}).items()))
+    return _resolver(specs.organism.name, key)
+
+
+class _Neighbours:
+    """For one output type, the terms with tracks, inverted by ancestor: nearby terms are found
+    by lookups, not by scanning every candidate."""
+
+    def __init__(self, with_tracks: Mapping[str, int], resolver: Resolver) -> None:
+        self.with_tracks = with_tracks
+        self.below: dict[str, list[tuple[str, int]]] = {}
+        for candidate in with_tracks:
+            for ancestor, distance in resolver.ancestors(candidate).items():
+                self.below.setdefault(ancestor, []).append((candidate, distance))
+
+
+class TermChecker:
+    """Checks terms against the pinned releases and, optionally, a metadata's availability
+    index. Kept per process for a metadata object, so repeated calls cost lookups only."""
+
+    def __init__(self, resolver: Resolver, tracks: Availability | None, specs: Specs,
+                 max_distance: int = MAX_DISTANCE, max_suggestions: int = MAX_SUGGESTIONS) -> None:
         self.resolver = resolver
         self.tracks = tracks
         self.specs = specs
-        self._ancestors: dict[str, dict[str, int]] = {}
-
-    def ancestors(self, curie: str) -> dict[str, int]:
-        if curie not in self._ancestors:
-            self._ancestors[curie] = {curie: 0, **self.resolver.ancestors(curie)}
-        return self._ancestors[curie]
+        self.max_distance = max_distance
+        self.max_suggestions = max_suggestions
+        self._neighbours: dict[str, _Neighbours] = {}
+        self._results: dict[tuple[str, tuple[str, ...]], TermCheck] = {}
 
     def check(self, term: Any, output_types: Sequence[str]) -> TermCheck:
-        given = _normalise_term(term)
+        given = _curie_text(term)
+        key = (given, tuple(output_types))
+        if key not in self._results:
+            self._results[key] = self._check(given, output_types)
+        return self._results[key]
+
+    def _check(self, given: str, output_types: Sequence[str]) -> TermCheck:
+        if given != given.strip() and self.resolver.resolve(given.strip()).status != "malformed":
+            return TermCheck(given, given, "malformed",
+                             f"{given!r} has surrounding whitespace; use {given.strip()}",
+                             fix=given.strip(), usable=False)
         res = self.resolver.resolve(given)
-        curie = res.curie.strip() if res.status != "malformed" else given
-        if self.tracks is None:
-            return TermCheck(given, curie, res.status, res.message, res.label, res.release,
-                             res.replacement, usable=res.status in ("ok", "provisional", "unresolved"))
+        if res.status == "malformed" and res.replacement is None and any(
+                ch.isalpha() for ch in given):
+            return self._name(given)
         wanted = list(output_types) or sorted(self.specs.output_types)
-        counts = {otype: self.tracks.tracks(otype, curie) for otype in wanted}
-        missing = [otype for otype in wanted if counts[otype] == 0]
-        if output_types:
+        if res.status == "malformed":
+            return TermCheck(given, given, "malformed", res.message + (
+                f"; use {res.replacement}" if res.replacement and "; use" not in res.message
+                else ""), fix=res.replacement, usable=False)
+        curie = res.curie
+        availability: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        notes: list[str] = []
+        for otype in wanted:
+            if self.specs.output_types[otype].term_agnostic:
+                availability[otype] = "any-term"
+                notes.append(f"{otype} predictions do not depend on the ontology term: any term "
+                             "returns its tracks")
+            elif self.tracks is None:
+                availability[otype] = "unknown"
+            else:
+                counts[otype] = self.tracks.tracks(otype, curie)
+                availability[otype] = "tracks" if counts[otype] else "none"
+        missing = [o for o in wanted if availability[o] == "none"]
+        specific = [o for o in wanted if availability[o] != "any-term"]
+        if self.tracks is None:
+            usable: bool | None = None if res.status not in ("unknown",) else False
+        elif output_types:
             usable = not missing
         else:
-            usable = any(counts.values())
-            missing = [] if usable else wanted
-        usable = usable and res.status not in UNUSABLE
+            usable = any(availability[o] == "tracks" for o in specific)
+            missing = [] if usable else specific
         status, message = res.status, res.message
-        if res.status == "ok" and not usable:
+        if res.status == "ok" and usable is False:
             status = "no-tracks"
             message = f"{curie} ('{res.label}') has no tracks for {', '.join(missing)}"
-        suggestions = {otype: self.suggest(res, otype) for otype in missing}
-        return TermCheck(given, curie, status, message, res.label, res.release, res.replacement,
-                         counts, {k: v for k, v in suggestions.items() if v}, usable)
+        if res.status == "unknown" and self.tracks is not None and any(counts.values()):
+            message += "; the metadata still has tracks under it"
+        if res.status == "obsolete" and any(counts.values()):
+            notes.insert(0, f"{curie} is obsolete{_replaced(res)}, but the metadata still files "
+                            f"its tracks under {curie}: the request returns them under this id")
+        if self.tracks is None and usable is None:
+            message += ("; track availability unknown: no metadata given (pass --metadata, or "
+                        "metadata= in Python)")
+        suggestions, more = {}, {}
+        for otype in missing:
+            shown, beyond = self.suggest(res, otype)
+            if shown:
+                suggestions[otype] = shown
+            if beyond:
+                more[otype] = beyond
+        if status == "no-tracks" and suggestions and suggestions[missing[0]][0].relation == "replaced-id":
+            old = suggestions[missing[0]][0].curie
+            message += f"; the metadata files them under {old}, an obsolete id it replaces"
+        return TermCheck(
+            given, curie, status, message, res.label, res.release, res.replacement,
+            fix=None, tracks=counts if self.tracks is not None else None,
+            availability=availability, suggestions=suggestions, more=more,
+            warnings=tuple(notes), usable=usable)
+
+    def _name(self, given: str) -> TermCheck:
+        """A name instead of a CURIE: answer with the best matches, never a bare 'malformed'."""
+        from trackmeta.term_search import search_with
+
+        found = search_with(given, self.resolver, self.specs, self.tracks, limit=NAME_MATCHES)
+        if not found.matches:
+            return TermCheck(given, given, "malformed",
+                             f"{given!r} is not a CURIE (PREFIX:digits), and no term is named so",
+                             usable=False)
+        best = found.matches[0]
+        shown = "; ".join(f"{m.curie} '{m.label}'" + (f" (as '{m.matched}')"
+                                                      if m.matched != m.label else "")
+                          for m in found.matches)
+        return TermCheck(given, given, "name",
+                         f"{given!r} is a name, not a CURIE; best matches: {shown}",
+                         label=best.label, fix=best.curie if best.kind == "exact" else None,
+                         matches=found.matches, usable=False)
 
     def _label(self, curie: str) -> str | None:
         term = self.resolver.term(curie)
         return term.label if term is not None else None
 
-    def suggest(self, res: Resolution, otype: str) -> tuple[Suggestion, ...]:
-        """Terms near `res` in the ontology that do have tracks for `otype`, nearest first."""
+    def suggest(self, res: Resolution, otype: str) -> tuple[tuple[Suggestion, ...], int]:
+        """Terms near `res` that do have tracks for `otype`, nearest first, and how many more
+        candidates exist beyond the count and distance limits."""
         assert self.tracks is not None
         with_tracks = self.tracks.by_type.get(otype, {})
-        found: list[Suggestion] = []
+        found: dict[str, Suggestion] = {}
+        if res.status in ("ok", "unknown"):
+            for old in self.resolver.replaced_ids(res.curie):
+                if with_tracks.get(old):
+                    found[old] = Suggestion(old, self._label(old), "replaced-id", 0, with_tracks[old])
         if res.replacement and with_tracks.get(res.replacement):
-            found.append(Suggestion(res.replacement, self._label(res.replacement), "replacement",
-                                    0, with_tracks[res.replacement]))
+            found[res.replacement] = Suggestion(res.replacement, self._label(res.replacement),
+                                                "replacement", 0, with_tracks[res.replacement])
         # an obsolete term has no place in the graph: look around its replacement instead
         anchor = res.replacement if res.status == "obsolete" and res.replacement else res.curie
-        if res.status not in ("ok", "obsolete") or self.resolver.term(anchor) is None:
-            return tuple(found)
-        mine = self.ancestors(anchor)
-        for candidate, n in with_tracks.items():
-            if candidate in (res.curie, anchor):
-                continue
-            if candidate in mine:
-                relation, distance = "ancestor", mine[candidate]
-            elif anchor in (theirs := self.ancestors(candidate)):
-                relation, distance = "descendant", theirs[anchor]
-            else:
-                continue
-            if distance <= MAX_DISTANCE:
-                found.append(Suggestion(candidate, self._label(candidate), relation, distance, n))
-        found.sort(key=lambda s: (s.relation != "replacement", s.distance, -s.tracks, s.curie))
-        return tuple(found[:MAX_SUGGESTIONS])
+        beyond = 0
+        if res.status in ("ok", "obsolete") and self.resolver.term(anchor) is not None:
+            if otype not in self._neighbours:
+                self._neighbours[otype] = _Neighbours(with_tracks, self.resolver)
+            near = self._neighbours[otype]
+            mine = self.resolver.ancestors(anchor)
+            nearby = [(c, "ancestor", d) for c, d in mine.items() if c in with_tracks]
+            nearby += [(c, "descendant", d) for c, d in near.below.get(anchor, ())]
+            for candidate, relation, distance in nearby:
+                if candidate in (res.curie, anchor) or candidate in found:
+                    continue
+                if distance > self.max_distance:
+                    beyond += 1
+                    continue
+                found[candidate] = Suggestion(candidate, self._label(candidate), relation,
+                                              distance, with_tracks[candidate])
+        ordered = sorted(found.values(), key=lambda s: (
+            _RELATION_ORDER.index(s.relation), s.distance, -s.tracks, s.curie))
+        return tuple(ordered[:self.max_suggestions]), beyond + max(0, len(ordered) - self.max_suggestions)
+
+
+def _replaced(res: Resolution) -> str:
+    if res.replacement and res.replacement_label:
+        return f" (replaced by {res.replacement} '{res.replacement_label}')"
+    return f" (replaced by {res.replacement})" if res.replacement else ""
+
+
+_CHECKERS: dict[tuple[int, int, str, int, int], TermChecker] = {}
+
+
+def checker(
+    metadata: Any = None,
+    *,
+    organism: Any = None,
+    ontologies: Mapping[str, str | Path] | None = None,
+    max_distance: int = MAX_DISTANCE,
+    max_suggestions: int = MAX_SUGGESTIONS,
+) -> TermChecker:
+    """The checker for this metadata and organism, kept for the life of the process."""
+    from trackmeta import availability
+
+    specs = organism_specs(organism)
+    resolver = resolver_for(specs, ontologies)
+    tracks = availability.load(metadata, specs) if metadata is not None else None
+    key = (id(resolver), id(tracks), specs.organism.name, max_distance, max_suggestions)
+    if key not in _CHECKERS:
+        _CHECKERS[key] = TermChecker(resolver, tracks, specs, max_distance, max_suggestions)
+    return _CHECKERS[key]
 
 
 def check_terms(
-    terms: Iterable[Any],
-    output_types: Iterable[Any] | None = None,
+    terms: Iterable[Any] | Any,
+    output_types: Iterable[Any] | Any = None,
     metadata: Any = None,
     *,
     organism: Any = None,
     ontologies: Mapping[str, str | Path] | None = None,
+    max_distance: int = MAX_DISTANCE,
+    max_suggestions: int = MAX_SUGGESTIONS,
 ) -> list[TermCheck]:
-    """Check ontology terms (CURIE strings or SDK OntologyTerm) before an AlphaGenome request.
+    """Check ontology terms (CURIE strings, names, or SDK OntologyTerm) before a request.
 
-    `metadata` (a table path, a DataFrame or the SDK's OutputMetadata) adds track counts per
-    requested output type and suggestions for terms without tracks. `organism` (`human`,
-    `mouse`, or the SDK's `Organism`) is the request's, human by default as in the SDK.
+    `metadata` (a table path, a DataFrame or the SDK's OutputMetadata) gives the tracks per
+    requested output type, and suggestions for terms without tracks: an old id the metadata still
+    uses, the replacement, then ancestors and descendants up to `max_distance` steps, at most
+    `max_suggestions` per output type (`more` counts the rest). `organism` is the request's.
     """
-    specs = organism_specs(organism)
-    wanted = normalise_output_types(output_types, specs)
-    resolver = Resolver(specs, {k: Path(v) for k, v in (ontologies or {}).items()})
-    tracks = TrackIndex.load(metadata, specs) if metadata is not None else None
-    checker = TermChecker(resolver, tracks, specs)
-    return [checker.check(term, wanted) for term in terms]
+    found = checker(metadata, organism=organism, ontologies=ontologies,
+                    max_distance=max_distance, max_suggestions=max_suggestions)
+    wanted = normalise_output_types(output_types, found.specs)
+    return [found.check(term, wanted) for term in _as_list(terms)]
 
 
 def validate_request(
-    ontology_terms: Iterable[Any],
-    requested_outputs: Iterable[Any],
+    ontology_terms: Iterable[Any] | Any,
+    requested_outputs: Iterable[Any] | Any,
     metadata: Any = None,
     *,
     organism: Any = None,
     ontologies: Mapping[str, str | Path] | None = None,
-) -> list[str]:
-    """Guard to call right before a request: the normalised CURIEs, or TermValidationError
-    listing every problem (with `.checks`)."""
-    checks = check_terms(ontology_terms, requested_outputs, metadata, organism=organism,
-                         ontologies=ontologies)
-    problems = [f"{c.input}: {c.message}" for c in checks if not c.usable]
+) -> Any:
+    """Guard to call right before a request: gives back what it was given (strings, or the SDK's
+    OntologyTerm; a single value or a list), or raises one TermValidationError listing every
+    problem (`.checks` for programs). Without `metadata` only what the ontology says is checked;
+    warnings (TermWarning) carry advice on usable terms."""
+    single = ontology_terms is not None and (
+        isinstance(ontology_terms, (str, bytes)) or not isinstance(ontology_terms, Iterable))
+    terms = _as_list(ontology_terms)
+    found = checker(metadata, organism=organism, ontologies=ontologies)
+    wanted = normalise_output_types(requested_outputs, found.specs)
+    checks = [found.check(term, wanted) for term in terms]
+    problems = [f"{c.input}: {c.message}" + (f" (use {c.fix})" if c.fix and "use " not in c.message
+                                             else "")
+                for c in checks if c.usable is False]
+    agnostic = all(found.specs.output_types[o].term_agnostic for o in wanted) and wanted
+    if ontology_terms is not None and not terms and not agnostic:
+        problems.append("ontology_terms is empty: the request returns no tracks for any output "
+                        "type but the term-agnostic ones (SPLICE_SITES); pass None for all terms")
     if problems:
         raise TermValidationError(checks, problems)
-    return [c.curie for c in checks]
+    for c in checks:
+        for note in c.warnings:
+            warnings.warn(f"{c.input}: {note}", TermWarning, stacklevel=2)
+    return terms[0] if single else terms

@@ -14,6 +14,7 @@ from trackmeta.cli.common import (
     say,
     say_json,
 )
+from trackmeta.limits import MAX_DISTANCE, MAX_SUGGESTIONS, SEARCH_LIMIT
 from trackmeta.settings import Settings
 
 
@@ -37,13 +38,44 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     terms.add_argument("curies", nargs="+", metavar="CURIE")
     terms.add_argument("--output-type", action="append", default=[], metavar="TYPE",
                        dest="output_types", help="a requested output type (repeatable)")
-    terms.add_argument("--metadata", metavar="PATH",
-                       help="metadata table or official protobuf file to count tracks in")
+    add_metadata_option(terms)
+    terms.add_argument("--max-distance", type=int, default=MAX_DISTANCE, metavar="N",
+                       help=f"ontology steps to look for terms with tracks (default {MAX_DISTANCE})")
+    terms.add_argument("--max-suggestions", type=int, default=MAX_SUGGESTIONS, metavar="N",
+                       help=f"suggestions per output type (default {MAX_SUGGESTIONS}); the "
+                            "output says how many more there are")
     terms.add_argument("--format", choices=("text", "json"), default="text")
     add_organism_option(terms)
     add_ontology_option(terms)
     add_config_options(terms)
     terms.set_defaults(run=run_terms)
+
+    search = commands.add_parser(
+        "search", help="find ontology terms by name",
+        description="Find terms by label or synonym in the pinned CL, UBERON and EFO releases "
+                    "(and the names metadata gives its NTR and CLO ids): exact names first, "
+                    "then names that start with the query, then fuzzy matches. With metadata, "
+                    "each match shows its tracks per output type.")
+    search.add_argument("query", nargs="+", help="a name, e.g. liver or 'T cell'")
+    add_metadata_option(search)
+    search.add_argument("--with-tracks", action="store_true",
+                        help="only terms that have tracks in the metadata")
+    search.add_argument("--limit", type=int, default=SEARCH_LIMIT, metavar="N",
+                        help=f"matches to show (default {SEARCH_LIMIT})")
+    search.add_argument("--format", choices=("text", "json"), default="text")
+    add_organism_option(search)
+    add_ontology_option(search)
+    add_config_options(search)
+    search.set_defaults(run=run_search)
+
+
+def add_metadata_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--metadata", metavar="PATH",
+        help="metadata table or official protobuf file to count tracks in; remembered per "
+             "organism in the user cache, so later calls may leave it out")
+    parser.add_argument("--no-remember", action="store_true",
+                        help="neither use nor update the remembered metadata")
 
 
 def run_resolve(args: argparse.Namespace, settings: Settings) -> int:
@@ -76,6 +108,26 @@ def read_curies(items: Sequence[str]) -> list[str]:
     return curies
 
 
+def metadata_for(args: argparse.Namespace, organism: str | None) -> tuple[str | None, str | None]:
+    """The metadata to count tracks in, and a note on where it came from when remembered."""
+    from pathlib import Path
+
+    from trackmeta import availability
+    from trackmeta.terms import organism_specs
+
+    name = organism_specs(organism).organism.name
+    if args.metadata is not None:
+        if not args.no_remember and Path(args.metadata).is_file():
+            availability.remember(Path(args.metadata), name)
+        return args.metadata, None
+    if args.no_remember:
+        return None, None
+    found = availability.remembered(name)
+    if found is None:
+        return None, None
+    return str(found.path), f"tracks from the {name} metadata remembered: {found.describe()}"
+
+
 def run_terms(args: argparse.Namespace, settings: Settings) -> int:
     import dataclasses
 
@@ -84,17 +136,61 @@ def run_terms(args: argparse.Namespace, settings: Settings) -> int:
     curies = read_curies(args.curies)
     if not curies:
         return error("no CURIEs given")
-    checks = check_terms(curies, args.output_types, args.metadata, organism=settings.organism,
-                         ontologies=settings.ontologies)
+    metadata, note = metadata_for(args, settings.organism)
+    checks = check_terms(curies, args.output_types, metadata, organism=settings.organism,
+                         ontologies=settings.ontologies, max_distance=args.max_distance,
+                         max_suggestions=args.max_suggestions)
     if args.format == "json":
         say_json([dataclasses.asdict(c) for c in checks])
-    else:
-        for c in checks:
-            say(f"{c.input}\t{c.status}{'' if c.usable else ' (not usable)'}\t{c.message}")
-            if c.tracks is not None:
-                say("\ttracks: " + ", ".join(f"{t} {n}" for t, n in c.tracks.items()))
-            for otype, suggestions in c.suggestions.items():
-                near = "; ".join(f"{s.curie} '{s.label}' ({s.relation}, {s.distance}, {s.tracks} "
-                                 f"tracks)" for s in suggestions)
-                say(f"\tfor {otype} try: {near}")
+        return 0 if all(c.usable for c in checks) else 1
+    if note:
+        say(note)
+    for c in checks:
+        verdict = {True: "", False: " (not usable)", None: " (availability unknown)"}[c.usable]
+        say(f"{c.input}\t{c.status}{verdict}\t{c.message}")
+        if c.fix:
+            say(f"\tuse: {c.fix}")
+        if c.tracks is not None:
+            say("\ttracks: " + ", ".join(f"{t} {n}" for t, n in c.tracks.items()))
+        agnostic = [t for t, a in c.availability.items() if a == "any-term"]
+        if agnostic:
+            say(f"\tany term: {', '.join(agnostic)}")
+        for warning in c.warnings:
+            say(f"\tnote: {warning}")
+        for otype, suggestions in c.suggestions.items():
+            near = "; ".join(f"{s.curie} '{s.label}' ({s.relation}, {s.distance}, {s.tracks} "
+                             f"tracks)" for s in suggestions)
+            say(f"\tfor {otype} try: {near}")
+        for otype, more in c.more.items():
+            say(f"\tfor {otype}: {more} more candidates beyond --max-suggestions "
+                f"{args.max_suggestions} / --max-distance {args.max_distance}")
     return 0 if all(c.usable for c in checks) else 1
+
+
+def run_search(args: argparse.Namespace, settings: Settings) -> int:
+    import dataclasses
+
+    from trackmeta.term_search import search
+
+    query = " ".join(args.query)
+    metadata, note = metadata_for(args, settings.organism)
+    if args.with_tracks and metadata is None:
+        return error("--with-tracks needs metadata: pass --metadata")
+    found = search(query, metadata, organism=settings.organism, limit=args.limit,
+                   with_tracks=args.with_tracks, ontologies=settings.ontologies)
+    if args.format == "json":
+        say_json([dataclasses.asdict(m) for m in found.matches])
+        return 0 if found.matches else 1
+    if note:
+        say(note)
+    for m in found.matches:
+        matched = f" (as '{m.matched}')" if m.matched != m.label else ""
+        tracks = ""
+        if m.tracks is not None:
+            tracks = "\t" + (", ".join(f"{t} {n}" for t, n in m.tracks.items()) or "no tracks")
+        say(f"{m.curie}\t{m.label}{matched}\t{m.kind} {m.score:g}{tracks}")
+    if found.more:
+        say(f"({found.more} more matches; --limit to see them)")
+    if not found.matches:
+        say(f"no term is named like {query!r}")
+    return 0 if found.matches else 1

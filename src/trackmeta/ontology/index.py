@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
 
-FORMAT = 4  # bump whenever the encoded layout changes
+FORMAT = 5  # bump whenever the encoded layout changes
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,16 @@ class OntologyIndex:
 
     release: Release
     rows: Mapping[str, Row]
+    # live id -> the obsolete (or merged) ids whose replacement it is: where metadata may still
+    # file the tracks of a live term
+    replaces: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    packed_names: bytes = marshal.dumps(())  # see `names`: decoded only by the runs that search
+
+    @cached_property
+    def names(self) -> tuple[tuple[str, str, bool], ...]:
+        """(label or synonym, live id, whether it is the label) of every live term."""
+        names: tuple[tuple[str, str, bool], ...] = marshal.loads(self.packed_names)
+        return names
 
     def get(self, curie: str) -> Term | None:
         row = self.rows.get(curie)
@@ -106,12 +117,39 @@ def _plain(row: Row) -> Any:
     return (label, synonyms, obsolete, replaced_by, consider, dict(ancestors), merged_into)
 
 
+def completed(index: OntologyIndex) -> OntologyIndex:
+    """The index with what is derived from all its rows, computed once when it is built: the
+    reverse replacement map and the name table that `search` reads."""
+    replaces: dict[str, list[str]] = {}
+    names: list[tuple[str, str, bool]] = []
+    rows = index.rows
+    for curie, row in rows.items():
+        label, synonyms, obsolete, replaced_by = row[0], row[1], row[2], row[3]
+        if not obsolete:
+            names.append((label, curie, True))
+            names.extend((text, curie, False) for text, _ in synonyms)
+            continue
+        seen = {curie}
+        target = replaced_by[0] if len(replaced_by) == 1 else None
+        while target is not None and target in rows and rows[target][2] and target not in seen:
+            seen.add(target)
+            following = rows[target][3]
+            target = following[0] if len(following) == 1 else None
+        if target is not None and target in rows and not rows[target][2]:
+            replaces.setdefault(target, []).append(curie)
+    return OntologyIndex(index.release, index.rows,
+                         {live: tuple(sorted(old)) for live, old in replaces.items()},
+                         marshal.dumps(tuple(names)))
+
+
 def _encode(index: OntologyIndex) -> bytes:
     r = index.release
     payload = marshal.dumps({
         "format": FORMAT,
         "release": (r.prefix, r.version, r.source, r.sha256),
         "rows": {curie: marshal.dumps(_plain(row)) for curie, row in index.rows.items()},
+        "replaces": dict(index.replaces),
+        "names": index.packed_names,
     })
     return sealed(payload)
 
@@ -125,12 +163,12 @@ def _decode(data: bytes, expected_sha256: str) -> OntologyIndex | None:
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             return None
         release = Release(*raw["release"])
-        rows = raw["rows"]
+        rows, replaces, names = raw["rows"], raw["replaces"], raw["names"]
     except (EOFError, ValueError, TypeError, KeyError):
         return None
     if release.sha256 != expected_sha256 or not isinstance(rows, dict):
         return None
-    return OntologyIndex(release, LazyRows(rows))
+    return OntologyIndex(release, LazyRows(rows), replaces, names)
 
 
 def cache_path(prefix: str, source_sha256: str) -> Path:
@@ -148,6 +186,6 @@ def load_or_build(
         cached = None
     if cached is not None:
         return cached, True
-    index = build()
+    index = completed(build())
     write_atomic(path, _encode(index))
     return index, False

@@ -234,14 +234,17 @@ class Resolver:
         return curie in wanted or not wanted.isdisjoint(self.ancestors(curie))
 
     def names_for(self, prefix: str) -> dict[str, list[str]]:
-        """Folded label and synonym -> ids, for 'did you mean' by biosample name."""
+        """Folded label and synonym -> live ids, for 'did you mean' by biosample name."""
         index = self.index(prefix)
         table: dict[str, list[str]] = {}
-        if index is None:
-            return table
-        for curie, row in index.rows.items():
-            if row[2]:  # obsolete
-                continue
-            for text in (row[0], *(s for s, _ in row[1])):
-                table.setdefault(fold(text), []).append(curie)
+        for text, curie, _ in index.names if index is not None else ():
+            ids = table.setdefault(fold(text), [])
+            if curie not in ids:
+                ids.append(curie)
         return table
+
+    def replaced_ids(self, curie: str) -> tuple[str, ...]:
+        """The obsolete or merged ids whose replacement `curie` is (metadata made before the
+        change still files tracks under them)."""
+        index = self.index(curie.split(":", 1)[0])
+        return tuple(index.replaces.get(curie, ())) if index is not None else ()

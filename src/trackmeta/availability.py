@@ -1,0 +1,248 @@
+"""The track availability index: (output type, CURIE) -> tracks, for one organism's metadata.
+
+What a request returns is decided by the metadata's `ontology_curie`, so `terms`, `search`,
+`validate_request` and `guard` all read this. It is built from any shape of the metadata without
+pandas (a table through the csv module, the official protobuf through its own parser), and kept
+for the life of the process per metadata object or file content.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from trackmeta.specs import Specs
+
+Row = tuple[str, str, str]  # output type as written, ontology_curie, biosample_name
+
+
+class MetadataError(ValueError):
+    """Metadata that cannot be read for track counts (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Tracks per (output type, CURIE) and the biosample names the metadata uses per CURIE."""
+
+    counts: Mapping[tuple[str, str], int]
+    names: Mapping[str, str]  # CURIE -> a biosample_name the metadata gives it
+    source: str  # what the counts come from, for messages
+    by_type: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for (otype, curie), n in self.counts.items():
+            self.by_type.setdefault(otype, {})[curie] = n
+
+    def tracks(self, otype: str, curie: str) -> int:
+        return self.counts.get((otype, curie), 0)
+
+    def total(self, curie: str) -> dict[str, int]:
+        """Tracks per output type under `curie`."""
+        return {otype: by[curie] for otype, by in sorted(self.by_type.items()) if curie in by}
+
+
+def _count(rows: Iterable[Row], specs: Specs, source: str) -> Availability:
+    counts: dict[tuple[str, str], int] = {}
+    names: dict[str, str] = {}
+    spec_of: dict[str, str | None] = {}
+    for written, curie, name in rows:
+        curie = curie.strip()
+        if not curie:
+            continue  # padding and term-less tracks (SPLICE_SITES)
+        if written not in spec_of:
+            spec = specs.output_type(written.strip())
+            spec_of[written] = spec.name if spec is not None else None
+        otype = spec_of[written]
+        if otype is None:
+            continue
+        key = (otype, curie)
+        counts[key] = counts.get(key, 0) + specs.output_types[otype].tracks_per_row
+        if name and curie not in names:
+            names[curie] = name.strip()
+    return Availability(counts, names, source)
+
+
+def _text_rows(data: bytes, where: str) -> Iterator[Row]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MetadataError(f"{where}: not UTF-8 text; check it with `trackmeta check`") from None
+    header_line = text.split("\n", 1)[0]
+    delimiter = max(("\t", ",", ";", "|"), key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+        if "ontology_curie" not in header or "output_type" not in header:
+            raise MetadataError(f"{where}: metadata needs output_type and ontology_curie columns")
+        t, c = header.index("output_type"), header.index("ontology_curie")
+        n = header.index("biosample_name") if "biosample_name" in header else None
+        for record in reader:
+            if len(record) == len(header):
+                yield record[t], record[c], record[n] if n is not None else ""
+    except (csv.Error, StopIteration) as exc:
+        raise MetadataError(f"{where}: cannot read as a table ({exc}); check it with "
+                            "`trackmeta check`") from None
+
+
+def _proto_rows(data: bytes, where: str, text: bool, specs: Specs) -> Iterator[Row]:
+    try:
+        from alphagenome.protos import dna_model_pb2, dna_model_service_pb2
+        from google.protobuf import text_format
+    except ImportError:
+        raise MetadataError(f"{where}: reading the official protobuf needs the alphagenome SDK: "
+                            "pip install 'trackmeta[alphagenome]'") from None
+    response = dna_model_service_pb2.MetadataResponse()
+    try:
+        if text:
+            text_format.Parse(data.decode("utf-8"), response)
+        else:
+            response.ParseFromString(data)
+    except Exception as exc:  # protobuf raises ParseError, DecodeError, UnicodeDecodeError
+        raise MetadataError(f"{where}: not an AlphaGenome MetadataResponse: {exc}") from None
+    if not response.output_metadata:
+        raise MetadataError(f"{where}: not an AlphaGenome MetadataResponse: no output_metadata")
+    for block in response.output_metadata:
+        otype = dna_model_pb2.OutputType.Name(block.output_type).removeprefix("OUTPUT_TYPE_")
+        payload = block.WhichOneof("payload")
+        tracks = block.junctions.metadata if payload == "junctions" else block.tracks.metadata
+        for track in tracks:
+            term = track.ontology_term
+            if not term.ontology_type:
+                continue
+            prefix = dna_model_pb2.OntologyType.Name(term.ontology_type).removeprefix(
+                "ONTOLOGY_TYPE_")
+            decl = specs.ontologies.get(prefix)
+            width = decl.id_digits if decl is not None else 7
+            yield otype, f"{prefix}:{term.id:0{width}d}", track.biosample.name
+
+
+def _frame_rows(frame: Any, otype: str | None = None) -> Iterator[Row]:
+    columns = frame.columns
+    if "ontology_curie" not in columns or (otype is None and "output_type" not in columns):
+        return
+    types = [otype] * len(frame) if otype is not None else frame["output_type"].map(str)
+    names = frame["biosample_name"] if "biosample_name" in columns else [""] * len(frame)
+    for written, curie, name in zip(types, frame["ontology_curie"], names, strict=True):
+        if isinstance(curie, str):
+            yield written, curie, name if isinstance(name, str) else ""
+
+
+def _object_rows(metadata: Any) -> Iterator[Row]:
+    import dataclasses
+
+    for f in dataclasses.fields(metadata):
+        frame = getattr(metadata, f.name)
+        otype = f.metadata.get("output_type")
+        if frame is not None and otype is not None:
+            yield from _frame_rows(frame, otype.name)
+
+
+_BY_OBJECT: dict[int, Availability] = {}
+_BY_CONTENT: dict[tuple[str, str], Availability] = {}
+
+
+def _forget(key: int) -> None:
+    _BY_OBJECT.pop(key, None)
+
+
+def load(metadata: Any, specs: Specs) -> Availability:
+    """The index of a metadata table or official file (path), a DataFrame, or the SDK's
+    OutputMetadata; built once per object or file content and organism in a process."""
+    if isinstance(metadata, Availability):
+        return metadata
+    if isinstance(metadata, (str, os.PathLike)):
+        return _load_path(Path(metadata), specs)
+    key = id(metadata)
+    cached = _BY_OBJECT.get(key)
+    if cached is not None:
+        return cached
+    from trackmeta import sdk
+
+    if sdk.is_output_metadata(metadata):
+        built = _count(_object_rows(metadata), specs, "the SDK's OutputMetadata")
+    elif hasattr(metadata, "columns") and hasattr(metadata, "__len__"):
+        built = _count(_frame_rows(metadata), specs, "the DataFrame")
+    else:
+        raise MetadataError(f"cannot count tracks in a {type(metadata).__name__}: give a table "
+                            "path, a DataFrame or the SDK's OutputMetadata")
+    try:
+        weakref.finalize(metadata, _forget, key)
+    except TypeError:
+        return built  # an object that cannot be watched is not cached: its id may be reused
+    _BY_OBJECT[key] = built
+    return built
+
+
+def _load_path(path: Path, specs: Specs) -> Availability:
+    from trackmeta import sdk
+    from trackmeta.safeio import InputError, read_bytes
+
+    try:
+        data = read_bytes(path)
+    except InputError as exc:
+        raise MetadataError(f"{path}: {exc.failure.message}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    key = (digest, specs.organism.name)
+    cached = _BY_CONTENT.get(key)
+    if cached is not None:
+        return cached
+    where = str(path)
+    name = path.name.lower().removesuffix(".gz")
+    if data[:4] == b"PAR1":
+        import pandas as pd
+
+        built = _count(_frame_rows(pd.read_parquet(io.BytesIO(data))), specs, where)
+    elif sdk.is_textproto(data) or name.endswith((".textproto", ".pbtxt", ".txtpb")):
+        built = _count(_proto_rows(data, where, True, specs), specs, where)
+    elif name.endswith((".binpb", ".pb")):
+        built = _count(_proto_rows(data, where, False, specs), specs, where)
+    else:
+        built = _count(_text_rows(data, where), specs, where)
+    _BY_CONTENT[key] = built
+    return built
+
+
+# -- the metadata remembered per organism, so that later calls need no --metadata --------------
+
+def _memory(organism: str) -> Path:
+    from trackmeta.cache import cache_dir
+
+    return cache_dir() / "metadata" / f"{organism}.json"
+
+
+@dataclass(frozen=True)
+class Remembered:
+    path: Path
+    sha256: str
+    when: str
+
+    def describe(self) -> str:
+        return f"{self.path} (remembered {self.when}, sha256 {self.sha256[:12]})"
+
+
+def remember(path: Path, organism: str) -> None:
+    from trackmeta.cache import write_atomic
+    from trackmeta.ontology.sources import sha256_file
+
+    record = {"path": str(path.resolve()), "sha256": sha256_file(path),
+              "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    write_atomic(_memory(organism), json.dumps(record).encode())
+
+
+def remembered(organism: str) -> Remembered | None:
+    """The metadata last given for this organism, if it is still there."""
+    try:
+        record = json.loads(_memory(organism).read_bytes())
+        found = Remembered(Path(record["path"]), str(record["sha256"]), str(record["when"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return found if found.path.is_file() else None
