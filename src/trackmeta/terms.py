@@ -168,8 +168,9 @@ class TermChecker:
         for otype in wanted:
             if self.specs.output_types[otype].term_agnostic:
                 availability[otype] = "any-term"
-                notes.append(f"{otype} predictions do not depend on the ontology term: any term "
-                             "returns its tracks")
+                if output_types:
+                    notes.append(f"{otype} predictions do not depend on the ontology term: any "
+                                 "term returns its tracks")
             elif self.tracks is None:
                 availability[otype] = "unknown"
             else:
