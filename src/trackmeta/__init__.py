@@ -12,14 +12,17 @@ from trackmeta.findings import Failure, Finding, Severity
 
 if TYPE_CHECKING:
     from trackmeta.api import resolve
-    from trackmeta.engine import check
+    from trackmeta.changes import ReleaseDiff, diff
     from trackmeta.client_guard import GuardedModel, guard
+    from trackmeta.engine import check
     from trackmeta.identity import TrackId
     from trackmeta.ontology.resolver import Resolution
+    from trackmeta.ontology_drift import DriftReport, drift
+    from trackmeta.repair import Repair, fix
     from trackmeta.report import Report
     from trackmeta.rules import RULES, Rule
-    from trackmeta.term_search import Match, SearchResult, search
     from trackmeta.settings import Settings
+    from trackmeta.term_search import Match, SearchResult, search
     from trackmeta.terms import (
         TermCheck,
         TermValidationError,
@@ -30,10 +33,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RULES",
+    "DriftReport",
     "Failure",
     "Finding",
     "GuardedModel",
     "Match",
+    "ReleaseDiff",
+    "Repair",
     "Report",
     "Resolution",
     "Rule",
@@ -47,6 +53,9 @@ __all__ = [
     "__version__",
     "check",
     "check_terms",
+    "diff",
+    "drift",
+    "fix",
     "guard",
     "resolve",
     "search",
@@ -70,6 +79,12 @@ _LAZY = {
     "SearchResult": ("trackmeta.term_search", "SearchResult"),
     "Settings": ("trackmeta.settings", "Settings"),
     "TrackId": ("trackmeta.identity", "TrackId"),
+    "fix": ("trackmeta.repair", "fix"),
+    "Repair": ("trackmeta.repair", "Repair"),
+    "diff": ("trackmeta.changes", "diff"),
+    "ReleaseDiff": ("trackmeta.changes", "ReleaseDiff"),
+    "drift": ("trackmeta.ontology_drift", "drift"),
+    "DriftReport": ("trackmeta.ontology_drift", "DriftReport"),
     "RULES": ("trackmeta.rules", "RULES"),
     "Rule": ("trackmeta.rules", "Rule"),
 }

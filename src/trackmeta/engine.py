@@ -38,7 +38,7 @@ class UsageError(ValueError):
     """The call itself is wrong (unknown output type, bad option): exit 2."""
 
 
-def _row_types(table: Table, default: str | None, specs: Specs) -> tuple[pd.Series, list[Finding]]:
+def row_types(table: Table, default: str | None, specs: Specs) -> tuple[pd.Series, list[Finding]]:
     """The canonical output type of each row ('' where unknown or not served), with TM005 and
     TM009 findings. Values must name the type exactly (RNA_SEQ or OutputType.RNA_SEQ)."""
     import pandas as pd
@@ -77,7 +77,7 @@ def _type_finding(value: str, specs: Specs, row: int) -> Finding:
         fix=closest if closest in specs.output_types else None, row=row)
 
 
-def _default_type(path: str, given: str | None, specs: Specs) -> str | None:
+def default_type(path: str, given: str | None, specs: Specs) -> str | None:
     if given is not None:
         spec = specs.output_type_named(given)
         if spec is None:
@@ -257,8 +257,8 @@ def check(
         tell(f"checking {Path(table.path).name} ({len(table.frame):,} rows)",
              len(loaded) + number, 2 * len(loaded) + 1)
         try:
-            types, type_findings = _row_types(
-                table, _default_type(table.path, output_type, tspecs), tspecs)
+            types, type_findings = row_types(
+                table, default_type(table.path, output_type, tspecs), tspecs)
         except ReadError as exc:
             failures.append(exc.failure)
             continue

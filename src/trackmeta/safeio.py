@@ -115,27 +115,31 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def output_problem(output: Path, inputs: Iterable[Path]) -> str | None:
+def output_problem(output: Path, inputs: Iterable[Path], what: str = "the report") -> str | None:
     """Why writing `output` would harm an input (None when it would not)."""
     for given in inputs:
         candidates = ([p for p in given.iterdir() if p.is_file()] if given.is_dir() else [given])
         for candidate in candidates:
             if same_file(output, candidate):
-                return (f"refusing to write the report to {output}: it is the input "
+                return (f"refusing to write {what} to {output}: it is the input "
                         f"{candidate}; trackmeta never writes an input")
-    if output.is_dir():
-        return f"cannot write the report to {output}: it is a directory"
+    if output.is_dir() and what == "the report":
+        return f"cannot write {what} to {output}: it is a directory"
     return None
 
 
 def write_atomic_text(path: Path, text: str) -> None:
     """Write a new file beside `path` and rename it into place: a reader never sees half a
     report, and an interrupted run leaves the old file whole."""
+    write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

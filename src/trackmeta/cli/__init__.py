@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from trackmeta._version import __version__
-from trackmeta.cli import baseline, check, config, ontologies, rules, terms
+from trackmeta.cli import baseline, check, config, curation, fix, ontologies, rules, terms
 from trackmeta.cli.common import EXIT_FAILURE, EXIT_PIPE_CLOSED, error, flags_of, say
 
 __all__ = ["build_parser", "entry", "main"]
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="trackmeta", description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"trackmeta {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module in (check, baseline, config, terms, ontologies, rules):
+    for module in (check, baseline, fix, curation, config, terms, ontologies, rules):
         module.add(commands)
     return parser
 

@@ -92,15 +92,22 @@ class Resolver:
         override = self._overrides.get(prefix)
         if override is not None and str(override) == PULLED:
             override = self._overrides[prefix] = locked_file(prefix)
-        if override is not None:
+        bundled = {old.version: old for old in decl.history}
+        if decl.release_file is not None and decl.release_version is not None:
+            bundled[decl.release_version] = BundledRelease(
+                decl.release_version, str(decl.release_source), decl.release_file,
+                str(decl.release_sha256))
+        if override is not None and not override.is_file() and str(override) in bundled:
+            index, hit = _load_bundled(prefix, bundled[str(override)])  # a bundled version
+        elif override is not None:
             if not override.is_file():
-                raise OntologyError(f"--ontology {prefix}={override}: no such file")
+                versions = ", ".join(sorted(bundled))
+                raise OntologyError(f"--ontology {prefix}={override}: no such file, and no "
+                                    f"bundled {prefix} release of that version ({versions})")
             digest = sha256_file(override)
             index, hit = load_or_build(prefix, digest, lambda: from_pronto(override, prefix, digest))
-        elif decl.release_file is not None and decl.release_version is not None:
-            index, hit = _load_bundled(decl.prefix, BundledRelease(
-                decl.release_version, str(decl.release_source), decl.release_file,
-                str(decl.release_sha256)))
+        elif decl.release_version is not None and decl.release_version in bundled:
+            index, hit = _load_bundled(prefix, bundled[decl.release_version])
         else:
             return None
         self.cache_hits[prefix] = hit

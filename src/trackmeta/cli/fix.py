@@ -1,0 +1,100 @@
+"""`trackmeta fix`: the repairs that need no judgement, as corrected copies and a diff."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from trackmeta.cli.common import (
+    add_config_options,
+    add_ontology_option,
+    add_organism_option,
+    error,
+    say,
+    say_json,
+)
+from trackmeta.settings import Settings
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "fix", help="repair what needs no judgement; show the rest",
+        description="Repair obsolete terms with one live replacement in the same ontology (with "
+                    "the CURIE in the track name and the biosample_name), merged ids, the GTEx "
+                    "remap, surrounding whitespace, output type spellings and near-matching "
+                    "names, one coherent edit per row. Prints a unified diff; --output writes "
+                    "corrected copies, --in-place replaces the inputs atomically and keeps a "
+                    "backup. What needs a person is listed with its finding.")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="tables (TSV, CSV, gzip, Parquet) or release directories")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--output", "-o", type=Path, metavar="OUT",
+                       help="write the corrected copy here (a directory for several inputs)")
+    where.add_argument("--in-place", action="store_true",
+                       help="replace each input, keeping it as INPUT.orig (or .orig.N)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_organism_option(parser)
+    add_ontology_option(parser)
+    add_config_options(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from trackmeta.repair import RepairError, fix
+    from trackmeta.safeio import output_problem, write_atomic_bytes
+
+    try:
+        repair = fix(args.paths, organism=settings.organism, ontologies=settings.ontologies)
+    except RepairError as exc:
+        return error(str(exc))
+    changed = [f for f in repair.files if f.fixed is not None]
+    if args.output is not None:
+        targets = _targets(args.output, [Path(f.path) for f in repair.files])
+        problem = output_problem(args.output, args.paths, "the corrected copy")
+        for target in targets.values():
+            problem = problem or output_problem(target, args.paths, "the corrected copy")
+        if problem is not None:
+            return error(problem)
+        for f in repair.files:  # every input gets its copy, changed or not
+            target = targets[f.path]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic_bytes(target, f.fixed if f.fixed is not None else Path(f.path).read_bytes())
+    if args.in_place:
+        for f in changed:
+            assert f.fixed is not None
+            source = Path(f.path)
+            backup = _backup(source)
+            backup.write_bytes(source.read_bytes())
+            write_atomic_bytes(source, f.fixed)
+            say(f"{source}: fixed in place; the original is {backup}", file=sys.stderr)
+    if args.format == "json":
+        say_json(repair.to_dict())
+    else:
+        sys.stdout.write(repair.diff)
+        for finding in repair.left:
+            where = ":".join(str(p) for p in (finding.path, finding.line) if p is not None)
+            say(f"needs a person: {where}:{finding.column} {finding.code} {finding.message}",
+                file=sys.stderr)
+        rows = len({(e.path, e.row) for e in repair.edits})
+        say(f"{len(repair.edits)} edits on {rows} rows in {len(changed)} files; "
+            f"{len(repair.left)} findings left for a person", file=sys.stderr)
+    return 0
+
+
+def _targets(output: Path, inputs: list[Path]) -> dict[str, Path]:
+    if len(inputs) == 1 and not output.is_dir():
+        return {str(inputs[0]): output}
+    names = [p.name for p in inputs]
+    if len(set(names)) != len(names):
+        raise ValueError("inputs share a file name: give them separately, one --output each")
+    return {str(p): output / p.name for p in inputs}
+
+
+def _backup(path: Path) -> Path:
+    candidate = path.with_name(path.name + ".orig")
+    number = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.orig.{number}")
+        number += 1
+    return candidate

@@ -1,0 +1,257 @@
+"""Safe repair: the fixes that need no judgement, as one coherent edit per row, written to copies
+(or in place, atomically, with a backup) and shown as a unified diff that `patch` applies.
+
+What is repaired: an obsolete term with exactly one live replacement in the same ontology, and a
+merged id (TM205), the GTEx remap (TM211); with the new term, the CURIE a track name embeds and a
+biosample_name that is not a name of the new term. Also surrounding whitespace (TM104), an output
+type spelt other than by its name (TM005), and a biosample_name that nearly matches the label
+(TM209). Anything that needs a person (a `consider`-only or cross-ontology replacement, a name
+that does not match its term) is listed with its finding, never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gzip
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trackmeta.findings import Finding
+
+REPAIRED = ("TM104", "TM005", "TM205", "TM209", "TM211")
+FOR_A_PERSON = ("TM204", "TM205", "TM208", "TM210", "TM211", "TM301", "TM302")
+_TERM_FIXES = ("TM211", "TM205")  # precedence for a new ontology_curie
+
+
+class RepairError(ValueError):
+    """An input fix cannot edit, or an output it must not write (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A change to one cell: what `fix` does, as data."""
+
+    path: str
+    line: int | None
+    row: int
+    column: str
+    old: str
+    new: str
+    reason: str  # the rule codes behind it
+
+
+@dataclass(frozen=True)
+class FileRepair:
+    path: str
+    edits: tuple[Edit, ...]
+    left: tuple[Finding, ...]  # findings for a person
+    diff: str  # unified diff of the text, '' when nothing changed
+    fixed: bytes | None  # the corrected file's bytes (None when nothing changed)
+
+
+@dataclass(frozen=True)
+class Repair:
+    files: tuple[FileRepair, ...]
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        return tuple(e for f in self.files for e in f.edits)
+
+    @property
+    def left(self) -> tuple[Finding, ...]:
+        return tuple(f for r in self.files for f in r.left)
+
+    @property
+    def diff(self) -> str:
+        return "".join(f.diff for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": {"files": len(self.files), "edits": len(self.edits),
+                        "rows": len({(e.path, e.row) for e in self.edits}),
+                        "left": len(self.left)},
+            "edits": [e.__dict__ for e in self.edits],
+            "left": [{"code": f.code, "path": f.path, "line": f.line, "row": f.row,
+                      "column": f.column, "value": f.value, "message": f.message}
+                     for f in self.left],
+        }
+
+
+def fix(paths: str | Path | Sequence[str | Path], *, organism: Any = None,
+        ontologies: Mapping[str, str | Path] | None = None) -> Repair:
+    """The repairs of tables (TSV, CSV, gzip, Parquet): edits as data, corrected bytes and diffs.
+    Nothing is written: the command writes copies, or in place with a backup."""
+    from trackmeta.engine import check
+    from trackmeta.readers import expand_paths
+    from trackmeta.sdk import PROTO_SUFFIXES
+
+    given = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+    files = expand_paths(given).files
+    for path in files:
+        if path.name.lower().removesuffix(".gz").endswith(PROTO_SUFFIXES):
+            raise RepairError(f"{path}: official protobuf files are read-only: fix the table "
+                              "they are made from")
+    report = check(files, organism=organism, ontologies=ontologies)
+    if report.failures:
+        first = report.failures[0]
+        raise RepairError(f"{first.path}: {first.message}")
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_file[finding.path or ""].append(finding)
+    from trackmeta.readers import read_path
+
+    names = _Names(organism, ontologies)
+    out = []
+    for path in files:
+        findings = by_file.get(str(path), [])
+        frame = read_path(path).frame
+        edits, left = _plan(str(path), findings, names, frame)
+        fixed, diff = _apply(path, edits)
+        out.append(FileRepair(str(path), tuple(edits), tuple(left), diff, fixed))
+    return Repair(tuple(out))
+
+
+class _Names:
+    """Labels and exact names of terms, to judge a biosample_name against a new term."""
+
+    def __init__(self, organism: Any, ontologies: Mapping[str, str | Path] | None) -> None:
+        from trackmeta.terms import organism_specs, resolver_for
+
+        self.resolver = resolver_for(organism_specs(organism), ontologies)
+
+    def label(self, curie: str) -> str | None:
+        term = self.resolver.term(curie)
+        return term.label if term is not None else None
+
+    def is_name(self, curie: str, text: str) -> bool:
+        term = self.resolver.term(curie)
+        if term is None:
+            return False
+        return text == term.label or text in {s for s, scope in term.synonyms
+                                             if scope in ("EXACT", "")}
+
+
+def _plan(path: str, findings: Iterable[Finding], names: _Names,
+          frame: Any) -> tuple[list[Edit], list[Finding]]:
+    rows: dict[int, list[Finding]] = defaultdict(list)
+    left: list[Finding] = []
+    for f in findings:
+        if f.row is None or f.column is None:
+            if f.code in FOR_A_PERSON:
+                left.append(f)
+            continue
+        rows[f.row].append(f)
+    edits: list[Edit] = []
+    types = frame.get("output_type")
+    prefixed = types is not None and bool(types.str.startswith("OutputType.").mean() > 0.5)
+    for row, found in sorted(rows.items()):
+        values = {str(k): str(v) for k, v in frame.loc[row].items()} if row in frame.index else {}
+        row_edits, row_left = _row(path, row, found, names, values, prefixed)
+        edits.extend(row_edits)
+        left.extend(row_left)
+    return edits, left
+
+
+def _row(path: str, row: int, found: list[Finding], names: _Names, values: Mapping[str, str],
+         prefixed: bool) -> tuple[list[Edit], list[Finding]]:
+    """One coherent edit of a row: the new term, and what follows from it."""
+    cells: dict[str, tuple[str, str, list[str]]] = {}  # column -> (old, new, reasons)
+    line = next((f.line for f in found), None)
+
+    def propose(column: str, old: str, new: str, code: str) -> None:
+        if column in cells:
+            old = cells[column][0]
+            reasons = cells[column][2]
+        else:
+            reasons = []
+        cells[column] = (old, new, [*reasons, code])
+
+    for f in found:
+        if f.code in ("TM104", "TM209", "TM005") and f.fix is not None and f.value is not None:
+            new = f"OutputType.{f.fix}" if f.code == "TM005" and prefixed else f.fix
+            propose(f.column or "", f.value, new, f.code)
+    term_fix = next((f for code in _TERM_FIXES for f in found
+                     if f.code == code and f.column == "ontology_curie" and f.fix), None)
+    left = [f for f in found if f.code in FOR_A_PERSON and f is not term_fix
+            and not (f.code == "TM301" and term_fix is not None)
+            and not (f.code == "TM208" and term_fix is not None)
+            and not (f.code in _TERM_FIXES and f.fix)]
+    if term_fix is not None and term_fix.value is not None and term_fix.fix is not None:
+        old_term, new_term = term_fix.value.strip(), term_fix.fix
+        propose("ontology_curie", term_fix.value, new_term, term_fix.code)
+        name = values.get("name", "")
+        if old_term in name:
+            propose("name", name, name.replace(old_term, new_term), term_fix.code)
+        current = values.get("biosample_name")
+        if current and not names.is_name(new_term, current.strip()):
+            label = names.label(new_term)
+            if label is not None:
+                propose("biosample_name", current, label, term_fix.code)
+    edits = [Edit(path, line, row, column, old, new, "+".join(dict.fromkeys(reasons)))
+             for column, (old, new, reasons) in cells.items() if old != new]
+    return edits, left
+
+
+def _apply(path: Path, edits: Sequence[Edit]) -> tuple[bytes | None, str]:
+    """The file with the edits made, and the unified diff of its text."""
+    if not edits:
+        return None, ""
+    from trackmeta.safeio import read_bytes
+
+    data = read_bytes(path)
+    compressed = path.read_bytes()[:2] == b"\x1f\x8b"
+    if data[:4] == b"PAR1":
+        return _apply_parquet(data, edits), _cells_diff(str(path), edits)
+    text = data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    lines = text.splitlines(keepends=True)
+    header_line = lines[0].rstrip("\r\n")
+    delimiter = max(("\t", ",", ";", "|"), key=header_line.count)
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    by_line: dict[int, list[Edit]] = defaultdict(list)
+    for e in edits:
+        if e.line is None:
+            raise RepairError(f"{path}: cannot place the edit of row {e.row}")
+        by_line[e.line].append(e)
+    new_lines = list(lines)
+    for number, line_edits in by_line.items():
+        raw = lines[number - 1]
+        ending = raw[len(raw.rstrip("\r\n")):]
+        body = raw[: len(raw) - len(ending)]
+        fields = next(csv.reader([body], delimiter=delimiter)) if '"' in body else body.split(delimiter)
+        for e in line_edits:
+            fields[header.index(e.column)] = e.new
+        if '"' in body or any(delimiter in v or '"' in v for v in fields):
+            buffer = io.StringIO()
+            csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow(fields)
+            rebuilt = buffer.getvalue()
+        else:
+            rebuilt = delimiter.join(fields)
+        new_lines[number - 1] = rebuilt + ending
+    fixed_text = bom + "".join(new_lines)
+    diff = "".join(difflib.unified_diff(lines, new_lines, fromfile=str(path), tofile=str(path)))
+    if diff and not diff.endswith("\n"):
+        diff += "\n\\ No newline at end of file\n"
+    fixed = fixed_text.encode("utf-8")
+    return (gzip.compress(fixed, mtime=0) if compressed else fixed), diff
+
+
+def _apply_parquet(data: bytes, edits: Sequence[Edit]) -> bytes:
+    import pandas as pd
+
+    frame = pd.read_parquet(io.BytesIO(data))
+    for e in edits:
+        frame.at[frame.index[e.row], e.column] = e.new
+    out = io.BytesIO()
+    frame.to_parquet(out, index=False)
+    return out.getvalue()
+
+
+def _cells_diff(path: str, edits: Sequence[Edit]) -> str:
+    """For a binary table: the changed cells, one per line (no `patch` applies to Parquet)."""
+    return "".join(f"{path}: row {e.row} {e.column}: {e.old!r} -> {e.new!r}\n" for e in edits)
