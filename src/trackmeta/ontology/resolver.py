@@ -6,6 +6,7 @@ verified or read raises OntologyError (exit 2), never a silent fall-back.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -106,6 +107,9 @@ class Resolver:
                                     f"bundled {prefix} release of that version ({versions})")
             digest = sha256_file(override)
             index, hit = load_or_build(prefix, digest, lambda: from_pronto(override, prefix, digest))
+            # the cache is keyed by content: name the file as this run was given it
+            index = dataclasses.replace(index, release=dataclasses.replace(
+                index.release, source=str(override)))
         elif decl.release_version is not None and decl.release_version in bundled:
             index, hit = _load_bundled(prefix, bundled[decl.release_version])
         else:
