@@ -175,3 +175,30 @@ def test_labels_of_a_users_obo_are_escaped(tmp_path: Path, capsys: Capture) -> N
                    f"name: T{ESC}[5m cell\n")
     code, out, _ = run(capsys, "resolve", "CL:0000084", "--ontology", f"CL={obo}")
     assert code == 0 and ESC not in out and "\\x1b[5m" in out
+
+
+def test_output_to_a_device_or_fifo_is_written_not_replaced(tmp_path: Path, capsys: Capture) -> None:
+    import stat
+    import threading
+
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert run(capsys, "check", str(VALID), "--format", "json", "-o", str(fifo))[0] == 0
+    reader.join(timeout=30)
+    assert json.loads(received[0])["summary"]["exit_code"] == 0
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a FIFO, not a file put in its place
+    assert run(capsys, "check", str(VALID), "-o", os.devnull)[0] == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_output_through_a_symlink_writes_the_file_it_names(tmp_path: Path, capsys: Capture) -> None:
+    target = tmp_path / "reports" / "latest.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "report.json"
+    link.symlink_to(target)
+    assert run(capsys, "check", str(VALID), "--format", "json", "-o", str(link))[0] == 0
+    assert link.is_symlink() and json.loads(target.read_text())["summary"]["exit_code"] == 0

@@ -303,20 +303,23 @@ def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
     Regular files (no quotes, one field per header column on every line, no huge field) take
     pandas' C parser; anything else takes the csv module, which locates every irregularity.
     """
-    text, findings = _decode(data, where)
+    text, findings = _decode(data, where)  # checks the whole file is UTF-8
     if not text.strip():
         raise ReadError(Failure("file is empty: expected a header line and track rows", where))
     header_line = text.split("\n", 1)[0].rstrip("\r")
     delim = _sniff(header_line, where, delimiter)
-    if '"' not in text:
-        fast = _read_regular(text, header_line.split(delim), delim, where, findings)
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if b'"' not in body:
+        del text  # the C parser reads the bytes: no second copy of a large file in memory
+        fast = _read_regular(body, header_line.split(delim), delim, where, findings)
         if fast is not None:
             return fast
+        text = body.decode("utf-8")
     return _read_irregular(text, delim, where, findings)
 
 
 def _read_regular(
-    text: str, header: list[str], delim: str, where: str, findings: list[Finding]
+    data: bytes, header: list[str], delim: str, where: str, findings: list[Finding]
 ) -> Table | None:
     """The C parser's reading, or None when the file is not regular enough for it."""
     import pandas as pd
@@ -324,7 +327,8 @@ def _read_regular(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a ragged row: the csv module will locate it
-            frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False,
+            frame = pd.read_csv(io.BytesIO(data), sep=delim, dtype=str, keep_default_na=False,
+                                encoding="utf-8",
                                 na_filter=False, quoting=csv.QUOTE_NONE, skip_blank_lines=False,
                                 engine="c", header=0, index_col=False)
     except (ValueError, pd.errors.ParserError):
@@ -333,9 +337,9 @@ def _read_regular(
         return None  # duplicate names were renamed: let csv report them
     # short rows are padded silently by the C parser: every line must hold exactly the header's
     # number of delimiters, which the total proves since no row has more
-    if text.count(delim) != (len(header) - 1) * (len(frame) + 1):
+    if data.count(delim.encode()) != (len(header) - 1) * (len(frame) + 1):
         return None
-    if len(text) > _MAX_FIELD and _longest_line(text) > _MAX_FIELD:
+    if len(data) > _MAX_FIELD and _longest_line(data) > _MAX_FIELD:
         return None  # the csv module refuses the huge field with its line
     if not len(frame):
         findings.append(rule("TM006").finding("table has a header and no rows", line=1))
@@ -344,11 +348,11 @@ def _read_regular(
     return Table(where, frame, lines, findings, exact=True)
 
 
-def _longest_line(text: str) -> int:
+def _longest_line(data: bytes) -> int:
     import numpy as np
 
-    ends = np.flatnonzero(np.frombuffer(text.encode("utf-8"), dtype=np.uint8) == 10)
-    bounds = np.concatenate(([-1], ends, [len(text.encode("utf-8"))]))
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], ends, [len(data)]))
     return int(np.diff(bounds).max())
 
 

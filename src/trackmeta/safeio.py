@@ -135,6 +135,17 @@ def write_atomic_text(path: Path, text: str) -> None:
 
 
 def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """As write_atomic_text. A device or FIFO (`-o /dev/stdout`, `/dev/null`) is written to, never
+    replaced; a symlink is followed, so the file it names gets the new content."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with path.open("wb") as out:
+            out.write(data)
+        return
+    path = path.resolve() if path.is_symlink() else path
     directory = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:

@@ -7,11 +7,14 @@ verified or read raises OntologyError (exit 2), never a silent fall-back.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import marshal
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
 from trackmeta.curie import curie_problem
 from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build
 from trackmeta.ontology.pull import PULLED, locked_file
@@ -22,7 +25,7 @@ from trackmeta.ontology.sources import (
     from_pronto,
     sha256_file,
 )
-from trackmeta.specs import BundledRelease, Specs
+from trackmeta.specs import BundledRelease, OntologyDecl, Specs
 
 STATUSES = ("ok", "obsolete", "unknown", "malformed", "provisional", "unresolved")
 
@@ -65,6 +68,22 @@ def _load_bundled(prefix: str, bundled: BundledRelease) -> tuple[OntologyIndex, 
     return load_or_build(prefix, digest, lambda: from_cellxgene(path, release))
 
 
+FORMAT_TAG = "former-1"
+
+
+def _former_names(current: OntologyIndex, older: list[OntologyIndex]
+                  ) -> dict[str, dict[str, tuple[str, tuple[str, ...]]]]:
+    """curie -> older version -> (label, synonyms), where they differ from the current ones."""
+    out: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}
+    for index in older:
+        for curie, row in index.rows.items():
+            now = current.rows.get(curie)
+            synonyms = tuple(text for text, _ in row[1])
+            if now is None or now[0] != row[0] or tuple(t for t, _ in now[1]) != synonyms:
+                out.setdefault(curie, {})[index.release.version] = (row[0], synonyms)
+    return out
+
+
 class Resolver:
     """One per run: holds the releases used, loaded on first need."""
 
@@ -76,7 +95,8 @@ class Resolver:
                 raise OntologyError(f"--ontology {prefix}=...: {prefix} is not a declared ontology "
                                     f"({', '.join(sorted(self._decls))})")
         self._indices: dict[str, OntologyIndex | None] = {}
-        self._history: dict[tuple[str, str], OntologyIndex] = {}
+        self._history: list[tuple[str, str]] = []  # older releases consulted, in order
+        self._formers: dict[str, dict[str, dict[str, tuple[str, tuple[str, ...]]]]] = {}
         self.cache_hits: dict[str, bool] = {}
 
     # releases -----------------------------------------------------------------------------
@@ -118,20 +138,39 @@ class Resolver:
         return index
 
     def older_names(self, curie: str) -> Iterator[tuple[str, str, tuple[str, ...]]]:
-        """(release, label, synonyms) of the term in each older bundled release, newest first;
-        each release is loaded on first need."""
+        """(release, label, synonyms) of the term in each older bundled release where they
+        differ from the pinned release's, newest first. What differs is compiled once per set
+        of releases and cached, so a run reads one small file, not every older release."""
         prefix = curie.split(":", 1)[0]
         decl = self._decls.get(prefix)
-        if decl is None or prefix in self._overrides:
+        if decl is None or prefix in self._overrides or not decl.history:
             return  # a release given by the user has no declared history
+        former = self._former(prefix, decl)
+        entries = former.get(curie, {})
         for old in decl.history:
-            key = (prefix, old.version)
-            if key not in self._history:
-                self._history[key] = _load_bundled(prefix, old)[0]
-            row = self._history[key].rows.get(curie)
-            if row is not None:
-                yield (self._history[key].release.describe(), row[0],
-                       tuple(text for text, _ in row[1]))
+            self._history.append((prefix, old.version))
+            if old.version in entries:
+                label, synonyms = entries[old.version]
+                yield f"{prefix} {old.version} ({old.source})", label, synonyms
+
+    def _former(self, prefix: str, decl: OntologyDecl) -> dict[str, dict[str, tuple[str, tuple[str, ...]]]]:
+        if prefix not in self._formers:
+            current = self.index(prefix)
+            assert current is not None
+            digest = hashlib.sha256(" ".join(
+                [FORMAT_TAG, current.release.sha256, *(o.sha256 for o in decl.history)]
+            ).encode()).hexdigest()
+            path = cache_dir() / "index" / f"{prefix}-former-{digest[:24]}.idx"
+            try:
+                payload = unsealed(path.read_bytes())
+                loaded = marshal.loads(payload) if payload is not None else None
+            except (OSError, EOFError, ValueError, TypeError):
+                loaded = None
+            if not isinstance(loaded, dict):
+                loaded = _former_names(current, [_load_bundled(prefix, o)[0] for o in decl.history])
+                write_atomic(path, sealed(marshal.dumps(loaded)))
+            self._formers[prefix] = loaded
+        return self._formers[prefix]
 
     def releases(self, cache_status: bool = False) -> list[dict[str, object]]:
         """Every declared ontology with the release used (or why none was); with
@@ -147,7 +186,7 @@ class Resolver:
                              terms=len(loaded))
                 if cache_status:
                     entry["index"] = "cached" if self.cache_hits.get(prefix) else "built"
-                consulted = [v for p, v in self._history if p == prefix]
+                consulted = list(dict.fromkeys(v for p, v in self._history if p == prefix))
                 if consulted:
                     entry["history"] = consulted
             elif not decl.resolvable:
