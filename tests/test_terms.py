@@ -157,7 +157,10 @@ def test_obsolete_ids_with_tracks_are_usable_and_their_replacement_points_back(
     assert (live.status, live.usable) == ("no-tracks", False)
     first = live.suggestions[otype][0]
     assert (first.curie, first.relation, first.tracks) == (old, "replaced-id", tracks)
-    assert f"the metadata files them under {old}" in live.message
+    assert f"the metadata files tracks under {old}" in live.message
+    # an output type without any suggestion beside one with the old id
+    (both,) = trackmeta.check_terms([new], ["DNASE", otype], REAL_TSV)
+    assert both.suggestions[otype][0].curie == old and "DNASE" not in both.suggestions
     # without metadata, the obsolete id is advice, not a refusal
     assert trackmeta.validate_request([old], [otype]) == [old]
 

@@ -182,7 +182,27 @@ def load(metadata: Any, specs: Specs) -> Availability:
     return built
 
 
+_BY_STAT: dict[tuple[str, int, int, int, str], Availability] = {}
+
+
 def _load_path(path: Path, specs: Specs) -> Availability:
+    """By content; a file whose size and modification time have not changed since it was read
+    in this process is not read again."""
+    try:
+        info = path.stat()
+        stamp = (str(path.resolve()), info.st_size, info.st_mtime_ns, info.st_ino,
+                 specs.organism.name)
+    except OSError:
+        stamp = None
+    if stamp is not None and stamp in _BY_STAT:
+        return _BY_STAT[stamp]
+    built = _read_path(path, specs)
+    if stamp is not None:
+        _BY_STAT[stamp] = built
+    return built
+
+
+def _read_path(path: Path, specs: Specs) -> Availability:
     from trackmeta import sdk
     from trackmeta.safeio import InputError, read_bytes
 

@@ -5,13 +5,13 @@ carries its tracks per output type."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from trackmeta.limits import SEARCH_LIMIT
+from trackmeta.ontology.index import fold_name
 from trackmeta.ontology.resolver import Resolver
 from trackmeta.specs import Specs
 
@@ -30,38 +30,35 @@ class Match:
     tracks: Mapping[str, int] | None = None  # per output type, with metadata
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().lower())
-
-
 class NameIndex:
     """Every searchable name, lower-cased once per process and set of releases."""
 
     def __init__(self, resolver: Resolver, extra: Mapping[str, str] | None = None) -> None:
         self.resolver = resolver
-        names: list[tuple[str, str, bool]] = []
+        names: list[tuple[str, str, bool, str]] = []
         for prefix in SEARCHED:
             index = resolver.index(prefix)
             if index is not None:
                 names.extend(index.names)
         for curie, name in (extra or {}).items():
             if curie.split(":", 1)[0] not in SEARCHED and name:
-                names.append((name, curie, True))  # NTR and CLO: the metadata's own name
+                # NTR and CLO: the metadata's own name
+                names.append((name, curie, True, fold_name(name)))
         self.names = names
-        self.folded = [_norm(text) for text, _, _ in names]
-        self.labels = {curie: text for text, curie, is_label in names if is_label}
+        self.folded = [folded for _, _, _, folded in names]
+        self.labels = {curie: text for text, curie, is_label, _ in names if is_label}
 
     def find(self, query: str, limit: int) -> tuple[list[Match], int]:
         """The best `limit` matches, and how many more there were."""
         from rapidfuzz import fuzz, process
 
-        wanted = _norm(query)
+        wanted = fold_name(query)
         if not wanted:
             return [], 0
         best: dict[str, tuple[tuple[Any, ...], Match]] = {}
 
         def offer(position: int, tier: int, score: float) -> None:
-            text, curie, is_label = self.names[position]
+            text, curie, is_label, _ = self.names[position]
             rank = (tier, -score, not is_label, len(text), curie)
             if curie not in best or rank < best[curie][0]:
                 best[curie] = (rank, Match(curie, self.labels.get(curie, text), text,
@@ -72,7 +69,7 @@ class NameIndex:
                 offer(position, 0, 100.0 if self.names[position][2] else 99.0)
             elif folded.startswith(wanted):
                 offer(position, 1, 90.0 * len(wanted) / len(folded) + 5.0)
-        fuzzy = process.extract(wanted, self.folded, scorer=fuzz.WRatio, limit=max(50, limit * 5),
+        fuzzy = process.extract(wanted, self.folded, scorer=fuzz.QRatio, limit=max(50, limit * 5),
                                 score_cutoff=FUZZY_CUTOFF)
         for _, score, position in fuzzy:
             offer(position, 2, min(float(score), 89.0))

@@ -204,9 +204,11 @@ class TermChecker:
                 suggestions[otype] = shown
             if beyond:
                 more[otype] = beyond
-        if status == "no-tracks" and suggestions and suggestions[missing[0]][0].relation == "replaced-id":
-            old = suggestions[missing[0]][0].curie
-            message += f"; the metadata files them under {old}, an obsolete id it replaces"
+        old_ids = sorted({shown[0].curie for shown in suggestions.values()
+                          if shown[0].relation == "replaced-id"})
+        if status == "no-tracks" and old_ids:
+            message += (f"; the metadata files tracks under {', '.join(old_ids)}, an obsolete id "
+                        "it replaces")
         return TermCheck(
             given, curie, status, message, res.label, res.release, res.replacement,
             fix=None, tracks=counts if self.tracks is not None else None,

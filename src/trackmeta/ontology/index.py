@@ -15,7 +15,7 @@ from typing import Any
 
 from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
 
-FORMAT = 5  # bump whenever the encoded layout changes
+FORMAT = 6  # bump whenever the encoded layout changes
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,10 @@ class OntologyIndex:
     packed_names: bytes = marshal.dumps(())  # see `names`: decoded only by the runs that search
 
     @cached_property
-    def names(self) -> tuple[tuple[str, str, bool], ...]:
-        """(label or synonym, live id, whether it is the label) of every live term."""
-        names: tuple[tuple[str, str, bool], ...] = marshal.loads(self.packed_names)
+    def names(self) -> tuple[tuple[str, str, bool, str], ...]:
+        """(label or synonym, live id, whether it is the label, the name lower-cased with its
+        white space folded) of every live term."""
+        names: tuple[tuple[str, str, bool, str], ...] = marshal.loads(self.packed_names)
         return names
 
     def get(self, curie: str) -> Term | None:
@@ -117,17 +118,22 @@ def _plain(row: Row) -> Any:
     return (label, synonyms, obsolete, replaced_by, consider, dict(ancestors), merged_into)
 
 
+def fold_name(text: str) -> str:
+    """A name as searches compare it: lower case, runs of white space as one space."""
+    return " ".join(text.lower().split())
+
+
 def completed(index: OntologyIndex) -> OntologyIndex:
     """The index with what is derived from all its rows, computed once when it is built: the
     reverse replacement map and the name table that `search` reads."""
     replaces: dict[str, list[str]] = {}
-    names: list[tuple[str, str, bool]] = []
+    names: list[tuple[str, str, bool, str]] = []
     rows = index.rows
     for curie, row in rows.items():
         label, synonyms, obsolete, replaced_by = row[0], row[1], row[2], row[3]
         if not obsolete:
-            names.append((label, curie, True))
-            names.extend((text, curie, False) for text, _ in synonyms)
+            names.append((label, curie, True, fold_name(label)))
+            names.extend((text, curie, False, fold_name(text)) for text, _ in synonyms)
             continue
         seen = {curie}
         target = replaced_by[0] if len(replaced_by) == 1 else None

@@ -287,7 +287,7 @@ class Resolver:
         """Folded label and synonym -> live ids, for 'did you mean' by biosample name."""
         index = self.index(prefix)
         table: dict[str, list[str]] = {}
-        for text, curie, _ in index.names if index is not None else ():
+        for text, curie, _, _ in index.names if index is not None else ():
             ids = table.setdefault(fold(text), [])
             if curie not in ids:
                 ids.append(curie)
