@@ -23,6 +23,7 @@ from trackmeta.ontology.sources import (
     bundled_file,
     from_cellxgene,
     from_pronto,
+    names_from_cellxgene,
     sha256_file,
 )
 from trackmeta.specs import BundledRelease, OntologyDecl, Specs
@@ -71,16 +72,24 @@ def _load_bundled(prefix: str, bundled: BundledRelease) -> tuple[OntologyIndex, 
 FORMAT_TAG = "former-1"
 
 
-def _former_names(current: OntologyIndex, older: list[OntologyIndex]
+def _verified_names(bundled: BundledRelease) -> dict[str, tuple[str, tuple[str, ...]]]:
+    path = bundled_file(bundled.file)
+    digest = sha256_file(path)
+    if digest != bundled.sha256:
+        raise OntologyError(f"{path}: sha256 {digest} differs from the pinned {bundled.sha256}")
+    return names_from_cellxgene(path)
+
+
+def _former_names(current: OntologyIndex,
+                  older: Mapping[str, Mapping[str, tuple[str, tuple[str, ...]]]]
                   ) -> dict[str, dict[str, tuple[str, tuple[str, ...]]]]:
     """curie -> older version -> (label, synonyms), where they differ from the current ones."""
     out: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}
-    for index in older:
-        for curie, row in index.rows.items():
+    for version, names in older.items():
+        for curie, (label, synonyms) in names.items():
             now = current.rows.get(curie)
-            synonyms = tuple(text for text, _ in row[1])
-            if now is None or now[0] != row[0] or tuple(t for t, _ in now[1]) != synonyms:
-                out.setdefault(curie, {})[index.release.version] = (row[0], synonyms)
+            if now is None or now[0] != label or tuple(t for t, _ in now[1]) != synonyms:
+                out.setdefault(curie, {})[version] = (label, synonyms)
     return out
 
 
@@ -167,7 +176,7 @@ class Resolver:
             except (OSError, EOFError, ValueError, TypeError):
                 loaded = None
             if not isinstance(loaded, dict):
-                loaded = _former_names(current, [_load_bundled(prefix, o)[0] for o in decl.history])
+                loaded = _former_names(current, {o.version: _verified_names(o) for o in decl.history})
                 write_atomic(path, sealed(marshal.dumps(loaded)))
             self._formers[prefix] = loaded
         return self._formers[prefix]

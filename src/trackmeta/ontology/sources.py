@@ -62,9 +62,20 @@ def from_cellxgene(path: Path, release: Release) -> OntologyIndex:
             obsolete=bool(data.get("deprecated", False)),
             replaced_by=(replaced,) if isinstance(replaced, str) else tuple(replaced or ()),
             consider=tuple(data.get("consider", ())),
-            ancestors={str(a): int(d) for a, d in data.get("ancestors", {}).items()},
+            ancestors=data.get("ancestors") or {},
         ))
     return OntologyIndex(release, MappingProxyType(terms))
+
+
+def names_from_cellxgene(path: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Just the label and synonyms of every term of a bundled release: what an older release
+    is read for, without the cost of a full index."""
+    import zstandard
+
+    with path.open("rb") as handle:
+        raw: dict[str, Any] = json.loads(zstandard.ZstdDecompressor().stream_reader(handle).read())
+    return {curie: (str(data.get("label", "")), tuple(str(t) for t in data.get("synonyms", ())))
+            for curie, data in raw.items()}
 
 
 def closure(parents: Mapping[str, tuple[str, ...]]) -> dict[str, dict[str, int]]:
