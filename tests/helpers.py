@@ -18,6 +18,18 @@ needs_shared = pytest.mark.skipif(
 )
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """The command, in process: exit status, stdout, stderr (argparse's own exits included)."""
+    from trackmeta.cli import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def valid_lines() -> list[list[str]]:
     """The valid fixture as lists of fields; index 0 is the header (line 1)."""
     return [line.split("\t") for line in VALID.read_text(encoding="utf-8").splitlines()]

@@ -8,21 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SHARED, VALID, edited, to_text, valid_lines
-from trackmeta.cli import main
+from tests.helpers import SHARED, VALID, edited, run_cli, to_text, valid_lines
 from trackmeta.render.sarif import MAX_RESULTS
 
 Capture = pytest.CaptureFixture[str]
 SARIF_SCHEMA = SHARED / "formats" / "sarif-schema-2.1.0.json"
 
 
-def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture

@@ -10,20 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, VALID, to_text, valid_lines
-from trackmeta.cli import main
+from tests.helpers import REPO, VALID, run_cli, to_text, valid_lines
 
 EXAMPLE = REPO / "examples" / "release"
 Capture = pytest.CaptureFixture[str]
 
 
-def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse's own exits
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_clean_table_exits_0(capsys: Capture) -> None:

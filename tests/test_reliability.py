@@ -11,20 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.corpus.bad_inputs import CORPUS, Bad
-from tests.helpers import REPO, VALID, to_text, valid_lines
-from trackmeta.cli import main
+from tests.helpers import REPO, VALID, run_cli, to_text, valid_lines
 
 Capture = pytest.CaptureFixture[str]
 ESC = "\x1b"
 
 
-def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.mark.parametrize("bad", CORPUS, ids=lambda b: b.name)

@@ -94,22 +94,15 @@ def _text_rows(data: bytes, where: str) -> Iterator[Row]:
 
 
 def _proto_rows(data: bytes, where: str, text: bool, specs: Specs) -> Iterator[Row]:
+    from trackmeta.readers import ReadError
+    from trackmeta.sdk import parse_response
+
     try:
-        from alphagenome.protos import dna_model_pb2, dna_model_service_pb2
-        from google.protobuf import text_format
-    except ImportError:
-        raise MetadataError(f"{where}: reading the official protobuf needs the alphagenome SDK: "
-                            "pip install 'trackmeta[alphagenome]'") from None
-    response = dna_model_service_pb2.MetadataResponse()
-    try:
-        if text:
-            text_format.Parse(data.decode("utf-8"), response)
-        else:
-            response.ParseFromString(data)
-    except Exception as exc:  # protobuf raises ParseError, DecodeError, UnicodeDecodeError
-        raise MetadataError(f"{where}: not an AlphaGenome MetadataResponse: {exc}") from None
-    if not response.output_metadata:
-        raise MetadataError(f"{where}: not an AlphaGenome MetadataResponse: no output_metadata")
+        response = parse_response(data, where, text)
+    except ReadError as exc:
+        raise MetadataError(f"{where}: {exc.failure.message}") from None
+    from alphagenome.protos import dna_model_pb2
+
     for block in response.output_metadata:
         otype = dna_model_pb2.OutputType.Name(block.output_type).removeprefix("OUTPUT_TYPE_")
         payload = block.WhichOneof("payload")

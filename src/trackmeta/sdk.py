@@ -32,16 +32,19 @@ def is_textproto(data: bytes) -> bool:
     return data.lstrip()[:16].startswith(b"output_metadata")
 
 
-def read_proto(data: bytes, where: str, text: bool) -> Table:
-    """A MetadataResponse as one table; findings of a textproto point at each track's line."""
-    import pandas as pd
-
-    service_pb2, model_pb2, tracks_utils, junction_utils = _sdk(where)
-    response = service_pb2.MetadataResponse()
+def parse_response(data: bytes, where: str, text: bool) -> Any:
+    """The MetadataResponse in `data` (protobuf text or binary), refused when it is not one: an
+    empty message or protobuf data of another kind never passes. Imports no pandas."""
+    try:
+        from alphagenome.protos import dna_model_service_pb2
+        from google.protobuf import text_format
+    except ImportError:
+        raise ReadError(Failure(
+            f"reading the AlphaGenome protobuf format needs the alphagenome SDK: {EXTRA}",
+            where)) from None
+    response = dna_model_service_pb2.MetadataResponse()
     try:
         if text:
-            from google.protobuf import text_format
-
             text_format.Parse(data.decode("utf-8"), response)
         else:
             response.ParseFromString(data)
@@ -51,14 +54,24 @@ def read_proto(data: bytes, where: str, text: bool) -> Table:
         raise ReadError(Failure(
             "not an AlphaGenome MetadataResponse: the message holds no output_metadata (an empty "
             "file, or protobuf data of another kind)", where))
-    frames = []
     for number, block in enumerate(response.output_metadata, 1):
-        payload = block.WhichOneof("payload")
-        if block.output_type == 0 or payload is None:
+        if block.output_type == 0 or block.WhichOneof("payload") is None:
             raise ReadError(Failure(
                 f"not an AlphaGenome MetadataResponse: output_metadata {number} has "
                 f"{'no output type' if block.output_type == 0 else 'no tracks or junctions'} "
                 "(protobuf data of another kind?)", where))
+    return response
+
+
+def read_proto(data: bytes, where: str, text: bool) -> Table:
+    """A MetadataResponse as one table; findings of a textproto point at each track's line."""
+    import pandas as pd
+
+    response = parse_response(data, where, text)
+    _, model_pb2, tracks_utils, junction_utils = _sdk(where)
+    frames = []
+    for block in response.output_metadata:
+        payload = block.WhichOneof("payload")
         otype = model_pb2.OutputType.Name(block.output_type).removeprefix("OUTPUT_TYPE_")
         if payload == "junctions":
             frame = junction_utils.metadata_from_proto(block.junctions)
