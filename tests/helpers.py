@@ -30,6 +30,15 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     return code, out, err
 
 
+def cl_only_table(directory: Path) -> Path:
+    """The valid fixture's rows whose terms are all CL (or none): a run needs one small ontology
+    index, for tests about processes and caches rather than about ontologies."""
+    lines = [f for f in valid_lines() if not f[3].startswith(("UBERON", "EFO"))]
+    path = directory / "cl_only.tsv"
+    path.write_text(to_text(lines))
+    return path
+
+
 def valid_lines() -> list[list[str]]:
     """The valid fixture as lists of fields; index 0 is the header (line 1)."""
     return [line.split("\t") for line in VALID.read_text(encoding="utf-8").splitlines()]

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import trackmeta
-from tests.helpers import VALID
+from tests.helpers import VALID, cl_only_table
 from trackmeta.curie import curie_problem
 from trackmeta.specs import default_specs
 
@@ -77,7 +77,8 @@ def test_check_on_mutated_tables(tmp_path_factory: object, data: bytes) -> None:
 
 def test_eight_cold_cache_processes_agree(tmp_path: Path) -> None:
     env = {**os.environ, "TRACKMETA_CACHE_DIR": str(tmp_path / "cache")}
-    command = [sys.executable, "-m", "trackmeta", "check", str(VALID), "--format", "json"]
+    command = [sys.executable, "-m", "trackmeta", "check", str(cl_only_table(tmp_path)),
+               "--format", "json"]
     processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE) for _ in range(8)]
     outputs = [p.communicate(timeout=300) for p in processes]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus.bad_inputs import CORPUS, Bad
-from tests.helpers import REPO, VALID, run_cli, to_text, valid_lines
+from tests.helpers import REPO, VALID, cl_only_table, run_cli, to_text, valid_lines
 
 Capture = pytest.CaptureFixture[str]
 ESC = "\x1b"
@@ -85,8 +85,8 @@ def test_unwritable_cache_still_works(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     env = {**os.environ, "TRACKMETA_CACHE_DIR": str(blocker / "cache")}
-    done = subprocess.run([sys.executable, "-m", "trackmeta", "check", str(VALID)], env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "trackmeta", "check", str(cl_only_table(tmp_path))],
+                          env=env, capture_output=True, text=True)
     assert (done.returncode, done.stderr) == (0, "")
 
 
