@@ -26,7 +26,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="trackmeta", description=__doc__.split("\n")[0] if __doc__ else None)
+    parser = _Parser(prog="trackmeta", description=(
+        "An ontology-aware validator for genomic track metadata (AlphaGenome output metadata). "
+        "Exit status: 0 clean, 1 findings, 2 trackmeta could not do its job."))
     parser.add_argument("--version", action="version", version=f"trackmeta {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for module in (check, baseline, fix, curation, config, terms, ontologies, rules):
