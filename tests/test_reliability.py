@@ -71,10 +71,10 @@ def test_report_is_written_whole(tmp_path: Path, capsys: Capture) -> None:
 # -- caches ------------------------------------------------------------------------------------
 
 def test_corrupt_spec_cache_is_rebuilt(tmp_path: Path) -> None:
-    env = {**os.environ, "TRACKMETA_CACHE_DIR": str(tmp_path)}
-    command = [sys.executable, "-m", "trackmeta", "check", str(VALID)]
+    env = {**os.environ, "TRACKMETA_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "trackmeta", "check", str(cl_only_table(tmp_path))]
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
-    (cached,) = (tmp_path / "specs").iterdir()
+    (cached,) = (tmp_path / "cache" / "specs").iterdir()
     for damage in (b"garbage", cached.read_bytes()[:-7], b"\0" * 40):
         cached.write_bytes(damage)
         done = subprocess.run(command, env=env, capture_output=True, text=True)

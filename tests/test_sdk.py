@@ -96,12 +96,3 @@ def test_textproto_and_tsv_hold_the_same_tracks() -> None:
     means = merged[merged["nonzero_mean_t"] != ""]
     assert (means["nonzero_mean_p"].astype("float32") ==
             means["nonzero_mean_t"].astype("float64").astype("float32")).all()
-
-
-@needs_shared
-@pytest.mark.skipif(not REAL_TEXTPROTO.is_file(), reason=f"{REAL_TEXTPROTO} is absent")
-def test_textproto_and_tsv_give_the_same_findings() -> None:
-    from_proto = trackmeta.check(REAL_TEXTPROTO)
-    from_tsv = trackmeta.check(REAL_TSV)
-    assert from_proto.summary()["by_rule"] == from_tsv.summary()["by_rule"]
-    assert from_proto.tracks == from_tsv.tracks == 5930
