@@ -105,8 +105,9 @@ sys.exit(main(sys.argv[1:]))
 def test_no_command_touches_the_network() -> None:
     commands = [
         ["check", str(VALID)],
-        ["terms", "CL:0000084", "--output-type", "DNASE", "--metadata", str(VALID)],
+        ["terms", "CL:0000084", "--output-type", "DNASE", "--metadata", str(VALID), "--no-remember"],
         ["resolve", "UBERON:0002245", "CL:0010003"],
+        ["search", "liver", "--metadata", str(VALID), "--no-remember"],
         ["ontologies"],
     ]
     for argv in commands:

@@ -92,8 +92,8 @@ def test_unwritable_cache_still_works(tmp_path: Path) -> None:
 
 # -- pipes ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("argv", [["rules"], ["terms", "-"], ["check", str(REPO / "examples" /
-                                                                            "release")]])
+@pytest.mark.parametrize("argv", [
+    ["rules"], ["terms", "-", "--no-remember"], ["check", str(REPO / "examples" / "release")]])
 def test_closed_pipe_exits_quietly(argv: list[str]) -> None:
     process = subprocess.Popen([sys.executable, "-m", "trackmeta", *argv], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -156,7 +156,7 @@ def test_junit_is_well_formed_xml(tmp_path: Path, capsys: Capture) -> None:
 
 
 def test_terms_from_a_binary_stdin_are_shown_escaped() -> None:
-    done = subprocess.run([sys.executable, "-m", "trackmeta", "terms", "-"],
+    done = subprocess.run([sys.executable, "-m", "trackmeta", "terms", "-", "--no-remember"],
                           input=b"CL:0000084\n\x1b[31mCL:1\xff\x00\n", capture_output=True)
     assert done.returncode == 1 and b"\x1b" not in done.stdout + done.stderr
     assert b"\\x1b[31mCL:1" in done.stdout
