@@ -140,11 +140,11 @@ def run_terms(args: argparse.Namespace, settings: Settings) -> int:
     checks = check_terms(curies, args.output_types, metadata, organism=settings.organism,
                          ontologies=settings.ontologies, max_distance=args.max_distance,
                          max_suggestions=args.max_suggestions)
+    if note:  # beside JSON on stdout, the source of the counts goes to stderr
+        say(note, file=sys.stderr if args.format == "json" else None)
     if args.format == "json":
         say_json([dataclasses.asdict(c) for c in checks])
         return 0 if all(c.usable for c in checks) else 1
-    if note:
-        say(note)
     for c in checks:
         verdict = {True: "", False: " (not usable)", None: " (availability unknown)"}[c.usable]
         say(f"{c.input}\t{c.status}{verdict}\t{c.message}")
@@ -178,11 +178,11 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         return error("--with-tracks needs metadata: pass --metadata")
     found = search(query, metadata, organism=settings.organism, limit=args.limit,
                    with_tracks=args.with_tracks, ontologies=settings.ontologies)
+    if note:
+        say(note, file=sys.stderr if args.format == "json" else None)
     if args.format == "json":
         say_json([dataclasses.asdict(m) for m in found.matches])
         return 0 if found.matches else 1
-    if note:
-        say(note)
     for m in found.matches:
         matched = f" (as '{m.matched}')" if m.matched != m.label else ""
         tracks = ""
