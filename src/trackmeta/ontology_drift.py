@@ -75,12 +75,6 @@ def _usage(paths: Sequence[str | Path]) -> dict[str, dict[str, Any]]:
     return usage
 
 
-def _is_name(resolver: Resolver, curie: str, name: str) -> bool:
-    term = resolver.term(curie)
-    return term is not None and (name == term.label or name in {
-        s for s, scope in term.synonyms if scope in ("EXACT", "")})
-
-
 def drift(paths: Sequence[str | Path] | str | Path, releases_from: Mapping[str, str],
           releases_to: Mapping[str, str] | None = None, *, organism: Any = None) -> DriftReport:
     """Compare, for the CURIEs `paths` use, the `releases_from` (prefix -> OBO/OWL file, or a
@@ -125,13 +119,13 @@ def _compare(curie: str, old: Resolution, new: Resolution, used: Mapping[str, An
     if new.status == "obsolete":
         kind = "merged" if new.merged else "obsolete"
         failing = tuple(sorted(n for n in used["names"]
-                               if new.replacement and not _is_name(after, new.replacement, n)))
+                               if new.replacement and not after.is_name(new.replacement, n)))
         return [Drift(curie, kind, new.message, label_old, new.replacement_label,
                       new.replacement, rows, failing)]
     out = []
     if new.status == "ok" and label_old != label_new:
-        failing = tuple(sorted(n for n in used["names"] if not _is_name(after, curie, n)))
-        was = [n for n in used["names"] if _is_name(before, curie, n)]
+        failing = tuple(sorted(n for n in used["names"] if not after.is_name(curie, n)))
+        was = [n for n in used["names"] if before.is_name(curie, n)]
         note = (f"; {len(failing)} biosample name(s) would no longer match (TM208): "
                 + ", ".join(repr(n) for n in failing)) if failing and was else ""
         out.append(Drift(curie, "relabelled", f"{curie} is relabelled '{label_old}' -> "

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, cast
 
 from trackmeta.findings import Failure, Finding
 from trackmeta.rules import rule
-from trackmeta.safeio import DEFAULT_MAX_BYTES, InputError, describe_unreadable, gunzip, read_bytes
+from trackmeta.safeio import (
+    DEFAULT_MAX_BYTES,
+    InputError,
+    describe_unreadable,
+    gunzip,
+    is_gzip,
+    read_bytes,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -167,7 +174,7 @@ def read_path(path: Path, delimiter: str | None = None, limit: int = DEFAULT_MAX
             if len(raw) > limit:
                 raise ReadError(Failure(f"stdin holds more than the limit of {limit:,} bytes; "
                                         "raise it with --max-input-size", where))
-            data = gunzip(raw, where, limit) if raw[:2] == b"\x1f\x8b" else raw
+            data = gunzip(raw, where, limit) if is_gzip(raw) else raw
         else:
             where = str(path)
             data = read_bytes(path, limit)

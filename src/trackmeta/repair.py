@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from trackmeta.findings import Finding
+from trackmeta.ontology.resolver import Resolver
 
 REPAIRED = ("TM104", "TM005", "TM205", "TM209", "TM211")
 FOR_A_PERSON = ("TM204", "TM205", "TM208", "TM210", "TM211", "TM301", "TM302")
@@ -104,8 +105,9 @@ def fix(paths: str | Path | Sequence[str | Path], *, organism: Any = None,
     for finding in report.findings:
         by_file[finding.path or ""].append(finding)
     from trackmeta.readers import read_path
+    from trackmeta.terms import organism_specs, resolver_for
 
-    names = _Names(organism, ontologies)
+    names = resolver_for(organism_specs(organism), ontologies)
     out = []
     for path in files:
         findings = by_file.get(str(path), [])
@@ -116,27 +118,7 @@ def fix(paths: str | Path | Sequence[str | Path], *, organism: Any = None,
     return Repair(tuple(out))
 
 
-class _Names:
-    """Labels and exact names of terms, to judge a biosample_name against a new term."""
-
-    def __init__(self, organism: Any, ontologies: Mapping[str, str | Path] | None) -> None:
-        from trackmeta.terms import organism_specs, resolver_for
-
-        self.resolver = resolver_for(organism_specs(organism), ontologies)
-
-    def label(self, curie: str) -> str | None:
-        term = self.resolver.term(curie)
-        return term.label if term is not None else None
-
-    def is_name(self, curie: str, text: str) -> bool:
-        term = self.resolver.term(curie)
-        if term is None:
-            return False
-        return text == term.label or text in {s for s, scope in term.synonyms
-                                             if scope in ("EXACT", "")}
-
-
-def _plan(path: str, findings: Iterable[Finding], names: _Names,
+def _plan(path: str, findings: Iterable[Finding], names: Resolver,
           frame: Any) -> tuple[list[Edit], list[Finding]]:
     rows: dict[int, list[Finding]] = defaultdict(list)
     left: list[Finding] = []
@@ -157,7 +139,7 @@ def _plan(path: str, findings: Iterable[Finding], names: _Names,
     return edits, left
 
 
-def _row(path: str, row: int, found: list[Finding], names: _Names, values: Mapping[str, str],
+def _row(path: str, row: int, found: list[Finding], names: Resolver, values: Mapping[str, str],
          prefixed: bool) -> tuple[list[Edit], list[Finding]]:
     """One coherent edit of a row: the new term, and what follows from it."""
     cells: dict[str, tuple[str, str, list[str]]] = {}  # column -> (old, new, reasons)
@@ -189,7 +171,8 @@ def _row(path: str, row: int, found: list[Finding], names: _Names, values: Mappi
             propose("name", name, name.replace(old_term, new_term), term_fix.code)
         current = values.get("biosample_name")
         if current and not names.is_name(new_term, current.strip()):
-            label = names.label(new_term)
+            term = names.term(new_term)
+            label = term.label if term is not None else None
             if label is not None:
                 propose("biosample_name", current, label, term_fix.code)
     edits = [Edit(path, line, row, column, old, new, "+".join(dict.fromkeys(reasons)))
@@ -201,10 +184,11 @@ def _apply(path: Path, edits: Sequence[Edit]) -> tuple[bytes | None, str]:
     """The file with the edits made, and the unified diff of its text."""
     if not edits:
         return None, ""
-    from trackmeta.safeio import read_bytes
+    from trackmeta.safeio import DEFAULT_MAX_BYTES, gunzip, is_gzip, read_file
 
-    data = read_bytes(path)
-    compressed = path.read_bytes()[:2] == b"\x1f\x8b"
+    stored = read_file(path)  # one read: whether it is gzip, and the table inside
+    compressed = is_gzip(stored)
+    data = gunzip(stored, str(path), DEFAULT_MAX_BYTES) if compressed else stored
     if data[:4] == b"PAR1":
         return _apply_parquet(data, edits), _cells_diff(str(path), edits)
     text = data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
@@ -220,9 +204,9 @@ def _apply(path: Path, edits: Sequence[Edit]) -> tuple[bytes | None, str]:
         by_line[e.line].append(e)
     new_lines = list(lines)
     for number, line_edits in by_line.items():
-        raw = lines[number - 1]
-        ending = raw[len(raw.rstrip("\r\n")):]
-        body = raw[: len(raw) - len(ending)]
+        original = lines[number - 1]
+        ending = original[len(original.rstrip("\r\n")):]
+        body = original[: len(original) - len(ending)]
         fields = next(csv.reader([body], delimiter=delimiter)) if '"' in body else body.split(delimiter)
         for e in line_edits:
             fields[header.index(e.column)] = e.new

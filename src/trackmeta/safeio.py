@@ -65,6 +65,16 @@ def describe_unreadable(path: Path) -> str | None:
 
 def read_bytes(path: Path, limit: int = DEFAULT_MAX_BYTES) -> bytes:
     """A regular file's bytes, gunzipped when it is gzip, at most `limit` bytes either way."""
+    data = read_file(path, limit)
+    return gunzip(data, str(path), limit) if is_gzip(data) else data
+
+
+def is_gzip(data: bytes) -> bool:
+    return data[:2] == b"\x1f\x8b"
+
+
+def read_file(path: Path, limit: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A regular file's bytes as stored (compressed or not), at most `limit` of them."""
     where = str(path)
     problem = describe_unreadable(path)
     if problem is not None:
@@ -79,7 +89,7 @@ def read_bytes(path: Path, limit: int = DEFAULT_MAX_BYTES) -> bytes:
         raise InputError(Failure(f"cannot read file: {exc.strerror or exc}", where)) from None
     if len(data) > limit:
         raise InputError(Failure(_too_big(limit, "the file is larger"), where))
-    return gunzip(data, where, limit) if data[:2] == b"\x1f\x8b" else data
+    return data
 
 
 def gunzip(data: bytes, where: str, limit: int) -> bytes:

@@ -262,10 +262,6 @@ def parse_codes(text: str) -> tuple[str, ...]:
     return _codes(text, "the option")
 
 
-def severities(overrides: Mapping[str, str]) -> Mapping[str, Severity]:
-    return {code: Severity.parse(value) for code, value in overrides.items()}
-
-
 def globs_match(path: str, patterns: Sequence[str]) -> bool:
     import fnmatch
 

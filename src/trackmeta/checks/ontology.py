@@ -12,12 +12,11 @@ import pandas as pd
 
 from trackmeta.curie import curie_problem
 from trackmeta.findings import Finding
-from trackmeta.ontology.resolver import Resolution, Resolver, fold
+from trackmeta.ontology.resolver import EXACT_SCOPES, Resolution, Resolver, fold
 from trackmeta.rules import rule
 from trackmeta.specs import Specs
 
 COLUMNS = ("ontology_curie", "biosample_name", "biosample_type", "gtex_tissue")
-EXACT_SCOPES = ("EXACT", "")  # "" where the source gives no scope (cellxgene JSON)
 
 
 def _live_label(label: str) -> str:
@@ -70,7 +69,7 @@ class OntologyJudge:
         term = self.resolver.term(res.curie)
         assert term is not None and res.label is not None
         label = _live_label(term.label)
-        exact = {label} | {text for text, scope in term.synonyms if scope in EXACT_SCOPES}
+        exact = self.resolver.exact_names(res.curie)
         if name in exact:
             return
         other_scopes = {text: scope for text, scope in term.synonyms if scope not in EXACT_SCOPES}

@@ -28,6 +28,7 @@ from trackmeta.ontology.sources import (
 )
 from trackmeta.specs import BundledRelease, OntologyDecl, Specs
 
+EXACT_SCOPES = ("EXACT", "")  # "" where the source gives no scope (cellxgene JSON)
 STATUSES = ("ok", "obsolete", "unknown", "malformed", "provisional", "unresolved")
 
 
@@ -301,6 +302,20 @@ class Resolver:
             if curie not in ids:
                 ids.append(curie)
         return table
+
+    def exact_names(self, curie: str) -> set[str]:
+        """The term's label (without an 'obsolete' prefix) and its exact synonyms: the names a
+        biosample_name may be. Sources without scopes (cellxgene JSON) count as exact."""
+        term = self.term(curie)
+        if term is None:
+            return set()
+        label = term.label
+        for prefix in ("obsolete_", "obsolete "):
+            label = label.removeprefix(prefix)
+        return {label} | {text for text, scope in term.synonyms if scope in EXACT_SCOPES}
+
+    def is_name(self, curie: str, text: str) -> bool:
+        return text in self.exact_names(curie)
 
     def replaced_ids(self, curie: str) -> tuple[str, ...]:
         """The obsolete or merged ids whose replacement `curie` is (metadata made before the
