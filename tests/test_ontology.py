@@ -114,24 +114,54 @@ def test_real_cl_obo_release() -> None:
     assert "merged into CL:0010012" in merged.message
 
 
-def test_cache_hit_then_corrupt_file_is_rebuilt() -> None:
+def _flip(path: Path, at: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_cache_hit_then_damaged_file_is_rebuilt() -> None:
+    """The header is verified when the file is opened, a record when it is read, the names when
+    a search reads them: damage anywhere is rebuilt from the source, never trusted."""
     release = Release("CL", "v", "memory", "a" * 64)
-    built = OntologyIndex(release, {"CL:0000000": row_of(Term("CL:0000000", "cell", (), False, (), (), ()))})
+    rows = {"CL:0000000": row_of(Term("CL:0000000", "cell", (), False, (), (), {})),
+            "CL:0000001": row_of(Term("CL:0000001", "zygote", (), False, (), (), {"CL:0000000": 1}))}
     calls: list[int] = []
 
     def build() -> OntologyIndex:
         calls.append(1)
-        return built
+        return OntologyIndex(release, rows)
 
     assert load_or_build("CL", "a" * 64, build)[1] is False
-    assert load_or_build("CL", "a" * 64, build)[1] is True
+    index, hit = load_or_build("CL", "a" * 64, build)
+    assert hit is True and index.get("CL:0000001") == Term(
+        "CL:0000001", "zygote", (), False, (), (), {"CL:0000000": 1})
+    assert "CL:0000002" not in index.rows and index.get("CL:0000002") is None
+    assert [n[0] for n in index.names] == ["cell", "zygote"]
     path = index_module.cache_path("CL", "a" * 64)
-    data = bytearray(path.read_bytes())
-    data[-3] ^= 0xFF
-    path.write_bytes(bytes(data))
+    size = path.stat().st_size
+
+    _flip(path, 40)  # the header
     index, hit = load_or_build("CL", "a" * 64, build)
     assert hit is False and index.get("CL:0000000") is not None and len(calls) == 2
+
+    names_start = size - len(index_module.completed(build()).packed_names)  # type: ignore[arg-type]
+    del calls[2:]
+    _flip(path, names_start - 3)  # the last record, CL:0000001's
+    index, hit = load_or_build("CL", "a" * 64, build)
+    assert hit is True and len(calls) == 2
+    assert index.get("CL:0000000") is not None and len(calls) == 2  # an intact record
+    assert index.get("CL:0000001") is not None and index.get("CL:0000001").label == "zygote"  # type: ignore[union-attr]
+    assert len(calls) == 3  # rebuilt, and the file rewritten
+    assert load_or_build("CL", "a" * 64, build)[0].get("CL:0000001") is not None and len(calls) == 3
+
+    _flip(path, size - 2)  # the names
+    index, hit = load_or_build("CL", "a" * 64, build)
+    assert hit is True and [n[0] for n in index.names] == ["cell", "zygote"] and len(calls) == 4
+
     path.write_bytes(b"short")
+    assert load_or_build("CL", "a" * 64, build)[1] is False
+    path.write_bytes(b"")
     assert load_or_build("CL", "a" * 64, build)[1] is False
 
 

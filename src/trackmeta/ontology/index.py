@@ -1,21 +1,28 @@
 """The compiled ontology index: id -> (label, synonyms, obsolete, replacements, ancestors).
 
 Compiled once per release from whatever source, and cached on disk keyed by the source's sha256.
-A cache file carries the sha256 of its own payload: a corrupt or stale file is rebuilt, never trusted.
+The file is read in place (mapped into memory): its header carries its own sha256 and each record
+its crc32, checked as it is read; a damaged or stale file is rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import marshal
+import mmap
+import struct
+import zlib
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
+from trackmeta.cache import cache_dir, write_atomic
 
-FORMAT = 6  # bump whenever the encoded layout changes
+FORMAT = 7  # bump whenever the encoded layout changes
 
 
 @dataclass(frozen=True)
@@ -65,13 +72,16 @@ class OntologyIndex:
     # live id -> the obsolete (or merged) ids whose replacement it is: where metadata may still
     # file the tracks of a live term
     replaces: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    packed_names: bytes = marshal.dumps(())  # see `names`: decoded only by the runs that search
+    # see `names`: decoded (and, from a file, read) only by the runs that search
+    packed_names: bytes | Callable[[], bytes] = marshal.dumps(())
 
     @cached_property
     def names(self) -> tuple[tuple[str, str, bool, str], ...]:
         """(label or synonym, live id, whether it is the label, the name lower-cased with its
         white space folded) of every live term."""
-        names: tuple[tuple[str, str, bool, str], ...] = marshal.loads(self.packed_names)
+        packed = self.packed_names
+        names: tuple[tuple[str, str, bool, str], ...] = marshal.loads(
+            packed if isinstance(packed, bytes) else packed())
         return names
 
     def get(self, curie: str) -> Term | None:
@@ -83,33 +93,6 @@ class OntologyIndex:
 
     def __len__(self) -> int:
         return len(self.rows)
-
-
-class LazyRows(Mapping[str, Row]):
-    """Rows kept marshalled per term and decoded on first access: loading a release costs one
-    small marshal.loads, and a run pays only for the terms it looks at."""
-
-    def __init__(self, packed: Mapping[str, bytes]) -> None:
-        self._packed = packed
-        self._rows: dict[str, Row] = {}
-
-    def __getitem__(self, curie: str) -> Row:
-        row = self._rows.get(curie)
-        if row is None:
-            row = self._rows[curie] = marshal.loads(self._packed[curie])
-        return row
-
-    def get(self, curie: str, default: Row | None = None) -> Row | None:  # type: ignore[override]
-        return self[curie] if curie in self._packed else default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._packed)
-
-    def __len__(self) -> int:
-        return len(self._packed)
-
-    def __contains__(self, curie: object) -> bool:
-        return curie in self._packed
 
 
 def _plain(row: Row) -> Any:
@@ -148,33 +131,124 @@ def completed(index: OntologyIndex) -> OntologyIndex:
                          marshal.dumps(tuple(names)))
 
 
+MAGIC = b"trackmeta-index\n"
+_HEAD = struct.Struct(f"<{len(MAGIC)}sQ32s")  # magic, header length, sha256 of the header
+
+
 def _encode(index: OntologyIndex) -> bytes:
+    """The file: a sealed header (release, sorted ids, each record's span and crc32, the
+    replacement map), then one marshalled record per id, then the packed names."""
     r = index.release
-    payload = marshal.dumps({
+    keys = sorted(index.rows)
+    records = [marshal.dumps(_plain(index.rows[curie])) for curie in keys]
+    spans = array("Q", [0])
+    for record in records:
+        spans.append(spans[-1] + len(record))
+    names = index.packed_names if isinstance(index.packed_names, bytes) else index.packed_names()
+    header = marshal.dumps({
         "format": FORMAT,
         "release": (r.prefix, r.version, r.source, r.sha256),
-        "rows": {curie: marshal.dumps(_plain(row)) for curie, row in index.rows.items()},
+        "keys": tuple(keys),
+        "spans": spans.tobytes(),
+        "crcs": array("I", [zlib.crc32(record) for record in records]).tobytes(),
         "replaces": dict(index.replaces),
-        "names": index.packed_names,
+        "names": hashlib.sha256(names).digest(),
     })
-    return sealed(payload)
+    return b"".join([_HEAD.pack(MAGIC, len(header), hashlib.sha256(header).digest()), header,
+                     *records, names])
 
 
-def _decode(data: bytes, expected_sha256: str) -> OntologyIndex | None:
-    payload = unsealed(data)
-    if payload is None:
+class StoredRows(Mapping[str, Row]):
+    """The rows of an index file mapped into memory. The header was verified when the file was
+    opened; a record is decoded, and its crc32 checked, the first time it is looked up, so a run
+    pays for the terms it looks at, not for the release. A damaged record makes the index be
+    rebuilt (through `repair`), and that index answers from then on."""
+
+    def __init__(self, keys: tuple[str, ...], spans: memoryview, crcs: memoryview,
+                 view: mmap.mmap, base: int, repair: Callable[[], OntologyIndex]) -> None:
+        self._keys, self._spans, self._crcs = keys, spans, crcs
+        self._view, self._base, self._repair = view, base, repair
+        self._rows: dict[str, Row] = {}
+        self._rebuilt: OntologyIndex | None = None
+
+    def _position(self, curie: object) -> int:
+        keys = self._keys
+        at = bisect_left(keys, curie) if isinstance(curie, str) else len(keys)
+        return at if at < len(keys) and keys[at] == curie else -1
+
+    def rebuilt(self) -> OntologyIndex:
+        if self._rebuilt is None:
+            self._rebuilt = self._repair()
+        return self._rebuilt
+
+    def __getitem__(self, curie: str) -> Row:
+        row = self._rows.get(curie)
+        if row is not None:
+            return row
+        if self._rebuilt is not None:
+            return self._rebuilt.rows[curie]
+        at = self._position(curie)
+        if at < 0:
+            raise KeyError(curie)
+        record = self._view[self._base + self._spans[at]:self._base + self._spans[at + 1]]
+        if zlib.crc32(record) != self._crcs[at]:
+            return self.rebuilt().rows[curie]
+        row = self._rows[curie] = marshal.loads(record)
+        return row
+
+    def get(self, curie: str, default: Row | None = None) -> Row | None:  # type: ignore[override]
+        return self[curie] if self._position(curie) >= 0 else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, curie: object) -> bool:
+        return self._position(curie) >= 0
+
+
+def _names_reader(view: mmap.mmap, start: int, digest: bytes,
+                  rows: StoredRows) -> Callable[[], bytes]:
+    """The packed names, read (and verified) only by the runs that search."""
+    def read() -> bytes:
+        packed = view[start:]
+        if hashlib.sha256(packed).digest() == digest:
+            return packed
+        rebuilt = rows.rebuilt().packed_names
+        return rebuilt if isinstance(rebuilt, bytes) else rebuilt()
+    return read
+
+
+def _opened(path: Path, expected_sha256: str,
+            repair: Callable[[], OntologyIndex]) -> OntologyIndex | None:
+    """The index in the file at `path`, or None if it is missing, stale or damaged."""
+    try:
+        with path.open("rb") as handle:
+            view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # missing, unreadable, or empty
         return None
     try:
-        raw = marshal.loads(payload)
-        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        magic, length, digest = _HEAD.unpack_from(view)
+        header = view[_HEAD.size:_HEAD.size + length]
+        if magic != MAGIC or len(header) != length or hashlib.sha256(header).digest() != digest:
             return None
+        raw = marshal.loads(header)
         release = Release(*raw["release"])
-        rows, replaces, names = raw["rows"], raw["replaces"], raw["names"]
-    except (EOFError, ValueError, TypeError, KeyError):
+        keys, spans = raw["keys"], memoryview(raw["spans"]).cast("Q")
+        crcs, replaces = memoryview(raw["crcs"]).cast("I"), raw["replaces"]
+        names_digest = raw["names"]
+    except (struct.error, EOFError, ValueError, TypeError, KeyError):
         return None
-    if release.sha256 != expected_sha256 or not isinstance(rows, dict):
+    if raw.get("format") != FORMAT or release.sha256 != expected_sha256:
         return None
-    return OntologyIndex(release, LazyRows(rows), replaces, names)
+    base = _HEAD.size + length
+    if len(spans) != len(keys) + 1 or len(crcs) != len(keys) or base + spans[-1] > len(view):
+        return None
+    rows = StoredRows(keys, spans, crcs, view, base, repair)
+    return OntologyIndex(release, rows, replaces,
+                         _names_reader(view, base + spans[-1], names_digest, rows))
 
 
 def cache_path(prefix: str, source_sha256: str) -> Path:
@@ -186,12 +260,13 @@ def load_or_build(
 ) -> tuple[OntologyIndex, bool]:
     """The cached index for this source, or a freshly built (and cached) one; True if cached."""
     path = cache_path(prefix, source_sha256)
-    try:
-        cached = _decode(path.read_bytes(), source_sha256)
-    except OSError:
-        cached = None
+
+    def rebuild() -> OntologyIndex:
+        index = completed(build())
+        write_atomic(path, _encode(index))
+        return index
+
+    cached = _opened(path, source_sha256, rebuild)
     if cached is not None:
         return cached, True
-    index = completed(build())
-    write_atomic(path, _encode(index))
-    return index, False
+    return rebuild(), False

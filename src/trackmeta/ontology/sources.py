@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from trackmeta.ontology.index import OntologyIndex, Release, Term, row_of
+from trackmeta.ontology.index import OntologyIndex, Release, Row, Term, row_of
 
 PART_OF = ("part_of", "BFO:0000050")
 
@@ -52,18 +52,18 @@ def from_cellxgene(path: Path, release: Release) -> OntologyIndex:
 
     with path.open("rb") as handle:
         raw: dict[str, Any] = json.loads(zstandard.ZstdDecompressor().stream_reader(handle).read())
-    terms = {}
-    for curie, data in raw.items():
+    terms: dict[str, Row] = {}
+    for curie, data in raw.items():  # rows made directly: a release has tens of thousands
         replaced = data.get("replaced_by")
-        terms[curie] = row_of(Term(
-            id=curie,
-            label=str(data.get("label", "")),
-            synonyms=tuple((str(s), "") for s in data.get("synonyms", ())),
-            obsolete=bool(data.get("deprecated", False)),
-            replaced_by=(replaced,) if isinstance(replaced, str) else tuple(replaced or ()),
-            consider=tuple(data.get("consider", ())),
-            ancestors=data.get("ancestors") or {},
-        ))
+        terms[curie] = (
+            str(data.get("label", "")),
+            tuple((str(s), "") for s in data.get("synonyms", ())),
+            bool(data.get("deprecated", False)),
+            (replaced,) if isinstance(replaced, str) else tuple(replaced or ()),
+            tuple(data.get("consider", ())),
+            data.get("ancestors") or {},
+            None,
+        )
     return OntologyIndex(release, MappingProxyType(terms))
 
 
