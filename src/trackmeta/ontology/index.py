@@ -73,15 +73,14 @@ class OntologyIndex:
     # file the tracks of a live term
     replaces: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # see `names`: decoded (and, from a file, read) only by the runs that search
-    packed_names: bytes | Callable[[], bytes] = marshal.dumps(())
+    packed_names: bytes | Callable[[], bytes] = b""  # b"": no names
 
     @cached_property
     def names(self) -> tuple[tuple[str, str, bool, str], ...]:
         """(label or synonym, live id, whether it is the label, the name lower-cased with its
         white space folded) of every live term."""
-        packed = self.packed_names
-        names: tuple[tuple[str, str, bool, str], ...] = marshal.loads(
-            packed if isinstance(packed, bytes) else packed())
+        packed = self.packed_names if isinstance(self.packed_names, bytes) else self.packed_names()
+        names: tuple[tuple[str, str, bool, str], ...] = marshal.loads(packed) if packed else ()
         return names
 
     def get(self, curie: str) -> Term | None:
