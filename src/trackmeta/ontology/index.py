@@ -192,7 +192,8 @@ class StoredRows(Mapping[str, Row]):
         record = self._view[self._base + self._spans[at]:self._base + self._spans[at + 1]]
         if zlib.crc32(record) != self._crcs[at]:
             return self.rebuilt().rows[curie]
-        row = self._rows[curie] = marshal.loads(record)
+        row: Row = marshal.loads(record)
+        self._rows[curie] = row
         return row
 
     def get(self, curie: str, default: Row | None = None) -> Row | None:  # type: ignore[override]
