@@ -181,9 +181,9 @@ class StoredRows(Mapping[str, Row]):
         return self._rebuilt
 
     def __getitem__(self, curie: str) -> Row:
-        row = self._rows.get(curie)
-        if row is not None:
-            return row
+        known = self._rows.get(curie)
+        if known is not None:
+            return known
         if self._rebuilt is not None:
             return self._rebuilt.rows[curie]
         at = self._position(curie)
