@@ -54,6 +54,21 @@ def test_unknown_select_prefix_is_a_usage_error(capsys: Capture) -> None:
     assert code == 2 and out == "" and "no rule code starts with 'XX9'" in err
 
 
+def test_a_command_builds_only_its_own_parser_but_every_command_is_listed(capsys: Capture) -> None:
+    from trackmeta.cli import build_parser
+
+    def commands(argv: list[str] | None) -> set[str]:
+        action = next(a for a in build_parser(argv)._actions if a.dest == "command")
+        return set(action.choices or ())
+
+    everything = commands(None)
+    assert {"check", "terms", "search", "fix", "rules", "ontologies"} <= everything
+    assert commands(["terms", "CL:0000084"]) == {"resolve", "terms", "search"}
+    assert commands(["--help"]) == commands(["nope"]) == everything
+    code, _, err = run(capsys, "nope")
+    assert code == 2 and "'check'" in err and "'terms'" in err
+
+
 def test_bad_arguments_exit_2(capsys: Capture) -> None:
     assert run(capsys, "check", str(VALID), "--format", "yaml")[0] == 2
     assert run(capsys, "check")[0] == 2

@@ -79,6 +79,10 @@ def test_corrupt_spec_cache_is_rebuilt(tmp_path: Path) -> None:
         cached.write_bytes(damage)
         done = subprocess.run(command, env=env, capture_output=True, text=True)
         assert (done.returncode, done.stderr) == (0, "")
+    (rewritten,) = (tmp_path / "cache" / "specs").iterdir()
+    written = rewritten.stat().st_ino
+    assert subprocess.run(command, env=env, capture_output=True).returncode == 0
+    assert rewritten.stat().st_ino == written  # a cache that verifies is read, not written again
 
 
 def test_unwritable_cache_still_works(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ for the life of the process per metadata object or file content.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -16,7 +15,6 @@ import os
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +74,8 @@ def _text_rows(data: bytes, where: str) -> Iterator[Row]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise MetadataError(f"{where}: not UTF-8 text; check it with `trackmeta check`") from None
+    import csv  # only metadata given as a text table
+
     header_line = text.split("\n", 1)[0]
     delimiter = max(("\t", ",", ";", "|"), key=header_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -243,9 +243,10 @@ class Remembered:
 
 
 def remember(path: Path, organism: str) -> None:
+    from datetime import datetime, timezone
+
     from trackmeta.cache import write_atomic
     from trackmeta.ontology.sources import sha256_file
-
     record = {"path": str(path.resolve()), "sha256": sha256_file(path),
               "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     write_atomic(_memory(organism), json.dumps(record).encode())

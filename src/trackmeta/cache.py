@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -22,6 +21,8 @@ def cache_dir() -> Path:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write whole or not at all; a read-only or full cache is silently skipped."""
+    import tempfile  # only runs that write a cache file need it
+
     partial: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

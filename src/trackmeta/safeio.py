@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -157,6 +156,8 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         return
     path = path.resolve() if path.is_symlink() else path
     directory = path.parent if str(path.parent) else Path(".")
+    import tempfile  # only runs that write a file need it
+
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:

@@ -4,7 +4,6 @@ and freeze them into typed objects. A broken spec is the tool failing (SpecError
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import hashlib
 import json
 from collections.abc import Mapping
@@ -174,6 +173,8 @@ class Specs:
         if named is not None:
             return named.name
         key = text.strip().removeprefix("OutputType.").upper()
+        import difflib
+
         close = difflib.get_close_matches(key, list(self.known_output_types), n=1, cutoff=0.6)
         return close[0] if close else None
 
@@ -209,6 +210,7 @@ class _Documents:
             digest.update(str(path).encode() + b"\0" + hashlib.sha256(self.raw[path]).digest())
         self.digest = digest.hexdigest()
         self.cached = self._read_cache()
+        self.checked = False  # whether a document was checked in this run (the cache is stale)
 
     def _cache_path(self) -> Path:
         return cache_dir() / "specs" / f"{self.digest[:32]}.sealed.json"
@@ -252,9 +254,13 @@ class _Documents:
                 f"at /{'/'.join(str(p) for p in e.path)}: {e.message}" for e in errors[:5])
             raise SpecError(f"{path}: breaks {meta_schema.name}: {details}")
         self.cached[key] = document
+        self.checked = True
         return document
 
     def save(self) -> None:
+        """Cache the checked documents, when this run had to check any."""
+        if not self.checked:
+            return
         try:
             data = json.dumps({"digest": self.digest, "documents": self.cached}).encode()
         except (TypeError, ValueError):

@@ -25,13 +25,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_FAILURE, f"trackmeta: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; or, given the arguments, only the subcommands they can name (a run of
+    one command does not build the other dozen)."""
     parser = _Parser(prog="trackmeta", description=(
         "An ontology-aware validator for genomic track metadata (AlphaGenome output metadata). "
         "Exit status: 0 clean, 1 findings, 2 trackmeta could not do its job."))
     parser.add_argument("--version", action="version", version=f"trackmeta {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module in (check, baseline, fix, curation, config, terms, ontologies, rules):
+    modules = (check, baseline, fix, curation, config, terms, ontologies, rules)
+    named = next((a for a in argv if not a.startswith("-")), None) if argv is not None else None
+    chosen = [m for m in modules if named in m.COMMANDS]
+    for module in chosen or modules:
         module.add(commands)
     return parser
 
@@ -70,7 +75,7 @@ def _pipe_closed() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status; never lets a traceback reach the user."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     debug = bool(os.environ.get("TRACKMETA_DEBUG"))
     try:
         from trackmeta import settings

@@ -9,6 +9,8 @@ from pathlib import Path
 from trackmeta.cli.common import add_rule_options, error, say
 from trackmeta.settings import Settings
 
+COMMANDS = ("baseline",)  # the subcommands `add` defines
+
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(

@@ -9,6 +9,8 @@ import sys
 from trackmeta.cli.common import FORMATS, add_rule_options, error, say
 from trackmeta.settings import Settings
 
+COMMANDS = ("check",)  # the subcommands `add` defines
+
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser(

@@ -7,6 +7,8 @@ import argparse
 from trackmeta.cli.common import add_config_options, say, say_json
 from trackmeta.settings import Settings
 
+COMMANDS = ("config",)  # the subcommands `add` defines
+
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(

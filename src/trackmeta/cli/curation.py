@@ -8,6 +8,8 @@ import argparse
 from trackmeta.cli.common import add_config_options, add_organism_option, ontology, say, say_json
 from trackmeta.settings import Settings
 
+COMMANDS = ("diff", "drift")  # the subcommands `add` defines
+
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff = commands.add_parser(

@@ -16,6 +16,8 @@ from trackmeta.cli.common import (
 )
 from trackmeta.settings import Settings
 
+COMMANDS = ("fix",)  # the subcommands `add` defines
+
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(

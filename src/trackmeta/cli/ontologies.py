@@ -7,6 +7,8 @@ import argparse
 from trackmeta.cli.common import add_config_options, add_ontology_option, error, say, say_json
 from trackmeta.settings import Settings
 
+COMMANDS = ("ontologies",)  # the subcommands `add` defines
+
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = commands.add_parser(

@@ -7,6 +7,8 @@ import argparse
 from trackmeta.cli.common import error, say
 from trackmeta.settings import Settings
 
+COMMANDS = ("rules", "rule")  # the subcommands `add` defines
+
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     commands.add_parser("rules", help="list every rule").set_defaults(run=run_rules)

@@ -17,6 +17,8 @@ from trackmeta.cli.common import (
 from trackmeta.limits import MAX_DISTANCE, MAX_SUGGESTIONS, SEARCH_LIMIT
 from trackmeta.settings import Settings
 
+COMMANDS = ("resolve", "terms", "search")  # the subcommands `add` defines
+
 
 def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     resolve = commands.add_parser(

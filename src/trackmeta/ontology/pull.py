@@ -6,9 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +85,8 @@ def pull(decl: OntologyDecl, mirror: str | None = None, timeout: float = 60.0) -
     target_dir.mkdir(parents=True, exist_ok=True)
     name = spec.url.rsplit("/", 1)[-1]
     target = target_dir / f"{decl.prefix}-{spec.version}-{name}"
+    import tempfile
+
     digest = hashlib.sha256()
     fd, partial = tempfile.mkstemp(dir=target_dir, suffix=".part")
     try:
@@ -102,6 +102,8 @@ def pull(decl: OntologyDecl, mirror: str | None = None, timeout: float = 60.0) -
         raise OntologyError(f"{url}: sha256 {digest.hexdigest()} differs from the pinned "
                             f"{spec.sha256}; nothing was cached")
     os.replace(partial, target)
+    from datetime import datetime, timezone
+
     lock = read_lock()
     lock[decl.prefix] = {
         "version": spec.version, "url": url, "sha256": spec.sha256, "path": str(target),
