@@ -256,3 +256,28 @@ def test_a_former_label_is_named_with_its_release_and_the_current_label(tmp_path
     assert "was the label of CL:0000649 in CL 2025-04-10" in finding.message
     (cl,) = [o for o in report.ontologies if o["prefix"] == "CL"]
     assert cl["history"] == ["2025-07-30", "2025-04-10"]  # newest first, until one matches
+
+
+def test_an_older_release_read_as_text_gives_what_parsing_it_whole_gives() -> None:
+    """The former names come from a scan for a term's own entry in an older release's text;
+    on the newest history release of each ontology, a sample of its terms (and ids it lacks)
+    reads as a full parse does."""
+    import json
+    import random
+
+    import zstandard
+
+    from trackmeta.ontology.sources import ReleaseText, bundled_file
+
+    for decl in default_specs().ontologies.values():
+        for old in decl.history[:1]:
+            path = bundled_file(old.file)
+            with path.open("rb") as handle:
+                whole = json.loads(zstandard.ZstdDecompressor().stream_reader(handle).read())
+            text = ReleaseText(path)
+            for curie in random.Random(old.file).sample(sorted(whole), 60):
+                data = whole[curie]
+                assert text.names(curie) == (data.get("label", ""),
+                                             tuple(data.get("synonyms", ()))), curie
+            assert text.names(f"{decl.prefix}:9999999") is None
+            assert text.names(f"{decl.prefix}:000000") is None  # a prefix of real ids

@@ -20,10 +20,10 @@ from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build
 from trackmeta.ontology.pull import PULLED, locked_file
 from trackmeta.ontology.sources import (
     OntologyError,
+    ReleaseText,
     bundled_file,
     from_cellxgene,
     from_pronto,
-    names_from_cellxgene,
     sha256_file,
 )
 from trackmeta.specs import BundledRelease, OntologyDecl, Specs
@@ -70,28 +70,17 @@ def _load_bundled(prefix: str, bundled: BundledRelease) -> tuple[OntologyIndex, 
     return load_or_build(prefix, digest, lambda: from_cellxgene(path, release))
 
 
-FORMAT_TAG = "former-1"
+FORMAT_TAG = "former-2"
+# curie -> older version -> (label, synonyms) in that release, or None where it lacks the term
+Former = dict[str, dict[str, "tuple[str, tuple[str, ...]] | None"]]
 
 
-def _verified_names(bundled: BundledRelease) -> dict[str, tuple[str, tuple[str, ...]]]:
+def _older_release(bundled: BundledRelease) -> ReleaseText:
     path = bundled_file(bundled.file)
     digest = sha256_file(path)
     if digest != bundled.sha256:
         raise OntologyError(f"{path}: sha256 {digest} differs from the pinned {bundled.sha256}")
-    return names_from_cellxgene(path)
-
-
-def _former_names(current: OntologyIndex,
-                  older: Mapping[str, Mapping[str, tuple[str, tuple[str, ...]]]]
-                  ) -> dict[str, dict[str, tuple[str, tuple[str, ...]]]]:
-    """curie -> older version -> (label, synonyms), where they differ from the current ones."""
-    out: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}
-    for version, names in older.items():
-        for curie, (label, synonyms) in names.items():
-            now = current.rows.get(curie)
-            if now is None or now[0] != label or tuple(t for t, _ in now[1]) != synonyms:
-                out.setdefault(curie, {})[version] = (label, synonyms)
-    return out
+    return ReleaseText(path)
 
 
 class Resolver:
@@ -106,7 +95,8 @@ class Resolver:
                                     f"({', '.join(sorted(self._decls))})")
         self._indices: dict[str, OntologyIndex | None] = {}
         self._history: list[tuple[str, str]] = []  # older releases consulted, in order
-        self._formers: dict[str, dict[str, dict[str, tuple[str, tuple[str, ...]]]]] = {}
+        self._formers: dict[str, Former] = {}
+        self._older: dict[tuple[str, str], ReleaseText] = {}
         self.cache_hits: dict[str, bool] = {}
 
     # releases -----------------------------------------------------------------------------
@@ -149,38 +139,47 @@ class Resolver:
 
     def older_names(self, curie: str) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         """(release, label, synonyms) of the term in each older bundled release where they
-        differ from the pinned release's, newest first. What differs is compiled once per set
-        of releases and cached, so a run reads one small file, not every older release."""
+        differ from the pinned release's, newest first. An older release is read only for the
+        terms a run asks about, and what it said of them is cached, so that a later run of the
+        same table reads one small file."""
         prefix = curie.split(":", 1)[0]
         decl = self._decls.get(prefix)
-        if decl is None or prefix in self._overrides or not decl.history:
+        current = self.index(prefix)
+        if decl is None or current is None or prefix in self._overrides or not decl.history:
             return  # a release given by the user has no declared history
-        former = self._former(prefix, decl)
-        entries = former.get(curie, {})
+        now = current.rows.get(curie)
+        entries = self._former_entries(prefix, decl, curie)
         for old in decl.history:
             self._history.append((prefix, old.version))
-            if old.version in entries:
-                label, synonyms = entries[old.version]
-                yield f"{prefix} {old.version} ({old.source})", label, synonyms
+            names = entries.get(old.version)
+            if names is not None and (now is None or (now[0], tuple(t for t, _ in now[1])) != names):
+                yield f"{prefix} {old.version} ({old.source})", names[0], names[1]
 
-    def _former(self, prefix: str, decl: OntologyDecl) -> dict[str, dict[str, tuple[str, tuple[str, ...]]]]:
+    def _former_entries(self, prefix: str, decl: OntologyDecl,
+                        curie: str) -> dict[str, tuple[str, tuple[str, ...]] | None]:
+        current = self.index(prefix)
+        assert current is not None
+        digest = hashlib.sha256(" ".join(
+            [FORMAT_TAG, current.release.sha256, *(o.sha256 for o in decl.history)]
+        ).encode()).hexdigest()
+        path = cache_dir() / "index" / f"{prefix}-former-{digest[:24]}.idx"
         if prefix not in self._formers:
-            current = self.index(prefix)
-            assert current is not None
-            digest = hashlib.sha256(" ".join(
-                [FORMAT_TAG, current.release.sha256, *(o.sha256 for o in decl.history)]
-            ).encode()).hexdigest()
-            path = cache_dir() / "index" / f"{prefix}-former-{digest[:24]}.idx"
             try:
                 payload = unsealed(path.read_bytes())
                 loaded = marshal.loads(payload) if payload is not None else None
             except (OSError, EOFError, ValueError, TypeError):
                 loaded = None
-            if not isinstance(loaded, dict):
-                loaded = _former_names(current, {o.version: _verified_names(o) for o in decl.history})
-                write_atomic(path, sealed(marshal.dumps(loaded)))
-            self._formers[prefix] = loaded
-        return self._formers[prefix]
+            self._formers[prefix] = loaded if isinstance(loaded, dict) else {}
+        former = self._formers[prefix]
+        if curie not in former:
+            entries: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+            for old in decl.history:
+                if (prefix, old.version) not in self._older:
+                    self._older[prefix, old.version] = _older_release(old)
+                entries[old.version] = self._older[prefix, old.version].names(curie)
+            former[curie] = entries
+            write_atomic(path, sealed(marshal.dumps(former)))
+        return former[curie]
 
     def releases(self, cache_status: bool = False) -> list[dict[str, object]]:
         """Every declared ontology with the release used (or why none was); with

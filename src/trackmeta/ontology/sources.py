@@ -67,15 +67,29 @@ def from_cellxgene(path: Path, release: Release) -> OntologyIndex:
     return OntologyIndex(release, MappingProxyType(terms))
 
 
-def names_from_cellxgene(path: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Just the label and synonyms of every term of a bundled release: what an older release
-    is read for, without the cost of a full index."""
-    import zstandard
+class ReleaseText:
+    """A bundled release kept as text, to read the names of a few terms without parsing the
+    whole file: an older release is consulted only for the handful of names a run questions."""
 
-    with path.open("rb") as handle:
-        raw: dict[str, Any] = json.loads(zstandard.ZstdDecompressor().stream_reader(handle).read())
-    return {curie: (str(data.get("label", "")), tuple(str(t) for t in data.get("synonyms", ())))
-            for curie, data in raw.items()}
+    def __init__(self, path: Path) -> None:
+        import zstandard
+
+        with path.open("rb") as handle:
+            data = zstandard.ZstdDecompressor().stream_reader(handle).read()
+        self._text = data.decode("utf-8")
+        self._decoder = json.JSONDecoder()
+
+    def names(self, curie: str) -> tuple[str, tuple[str, ...]] | None:
+        """(label, synonyms) of the term, or None if the release does not have it."""
+        key = re.compile(rf'"{re.escape(curie)}"\s*:\s*\{{')  # the term's own entry
+        found = key.search(self._text)
+        while found is not None:
+            data, _ = self._decoder.raw_decode(self._text, found.end() - 1)
+            if isinstance(data, dict) and "label" in data:
+                return (str(data.get("label", "")),
+                        tuple(str(t) for t in data.get("synonyms", ())))
+            found = key.search(self._text, found.end())
+        return None
 
 
 def closure(parents: Mapping[str, tuple[str, ...]]) -> dict[str, dict[str, int]]:
