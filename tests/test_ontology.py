@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,61 @@ def test_cache_hit_then_damaged_file_is_rebuilt() -> None:
     assert load_or_build("CL", "a" * 64, build)[1] is False
     path.write_bytes(b"")
     assert load_or_build("CL", "a" * 64, build)[1] is False
+
+
+def test_an_index_is_built_by_one_process_while_the_others_wait() -> None:
+    import threading
+    import time
+
+    release = Release("CL", "v", "memory", "b" * 64)
+    calls: list[str] = []
+
+    def build(who: str) -> Callable[[], OntologyIndex]:
+        def slow() -> OntologyIndex:
+            calls.append(who)
+            time.sleep(0.3)
+            cell = Term("CL:0000000", "cell", (), False, (), (), {})
+            return OntologyIndex(release, {cell.id: row_of(cell)})
+        return slow
+
+    results: dict[str, bool] = {}
+    first = threading.Thread(
+        target=lambda: results.update(first=load_or_build("CL", "b" * 64, build("first"))[1]))
+    first.start()
+    while not calls:
+        time.sleep(0.01)
+    index, hit = load_or_build("CL", "b" * 64, build("second"))  # waits for the first build
+    first.join()
+    assert calls == ["first"] and results == {"first": False} and hit is True
+    assert index.get("CL:0000000") is not None
+
+
+def test_the_helper_is_started_only_for_a_missing_index_and_builds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trackmeta.ontology import prebuild
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(prebuild.subprocess, "Popen", lambda argv, **_: started.append(argv))
+    monkeypatch.setattr(prebuild, "_cores", lambda: 2)
+    monkeypatch.setenv("TRACKMETA_CACHE_DIR", str(tmp_path / "cache"))
+    default_specs.cache_clear()
+    try:
+        prebuild.start(["UBERON"])  # a machine that never ran trackmeta
+        assert started and started[0][-3:] == ["-m", "trackmeta.ontology.prebuild", "UBERON"]
+        assert prebuild.main(["UBERON", "EFO"]) == 0  # the helper, as started (less EFO: time)
+        assert sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "index").glob("*.idx")) == ["CL"]
+        assert prebuild.missing(default_specs()) == ["EFO", "UBERON"]
+        assert prebuild.missing(default_specs(), ["EFO", "UBERON"]) == []
+        started.clear()
+        prebuild.start(["EFO", "UBERON"])  # nothing left to build for this run: no helper
+        prebuild.start(["EFO", "UBERON"])
+        assert started == []
+        monkeypatch.setattr(prebuild, "_cores", lambda: 1)
+        prebuild.start()  # one core: the run builds what it needs itself
+        assert started == []
+    finally:
+        default_specs.cache_clear()
 
 
 def test_a_release_that_does_not_match_its_pin_is_exit_2(

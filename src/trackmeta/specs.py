@@ -501,6 +501,12 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
     return view
 
 
+def default_specs_checked() -> bool:
+    """Whether the shipped specs were checked on this machine before (loading them is then a
+    cache read, not a meta-validation)."""
+    return _Documents((data_dir("schemas"), data_dir("ontologies")))._cache_path().is_file()
+
+
 @cache
 def default_specs() -> Specs:
     """The specs shipped with this installation (the default organism's view), loaded once per

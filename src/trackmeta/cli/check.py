@@ -38,6 +38,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
+    from trackmeta.ontology import prebuild
+
+    prebuild.start(settings.ontologies)  # before pandas loads: a fresh cache is built meanwhile
     from trackmeta.engine import check
     from trackmeta.progress import Progress
     from trackmeta.render import RenderOptions, render

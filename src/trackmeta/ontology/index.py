@@ -23,6 +23,7 @@ from typing import Any
 from trackmeta.cache import cache_dir, write_atomic
 
 FORMAT = 7  # bump whenever the encoded layout changes
+BUILD_WAIT = 120.0  # seconds to wait for another process building the same index
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,8 @@ def cache_path(prefix: str, source_sha256: str) -> Path:
 def load_or_build(
     prefix: str, source_sha256: str, build: Callable[[], OntologyIndex]
 ) -> tuple[OntologyIndex, bool]:
-    """The cached index for this source, or a freshly built (and cached) one; True if cached."""
+    """The cached index for this source, or a freshly built (and cached) one; True if cached.
+    Builds are serialised per index across processes: one builds, the others wait for its file."""
     path = cache_path(prefix, source_sha256)
 
     def rebuild() -> OntologyIndex:
@@ -269,4 +271,14 @@ def load_or_build(
     cached = _opened(path, source_sha256, rebuild)
     if cached is not None:
         return cached, True
-    return rebuild(), False
+    from filelock import FileLock, Timeout
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(f"{path}.lock", timeout=BUILD_WAIT):
+            cached = _opened(path, source_sha256, rebuild)  # built while this one waited
+            if cached is not None:
+                return cached, True
+            return rebuild(), False
+    except (OSError, Timeout):  # a cache that cannot be locked (read-only), or a stuck builder
+        return rebuild(), False

@@ -1,0 +1,82 @@
+"""Build the missing ontology indexes in a second process while this one starts up.
+
+A check on a machine with an empty cache (a new CI runner) needs every pinned release compiled
+into an index, which costs about as much CPU as importing pandas and pandera does. Started before
+those imports, a helper process compiles them on another core. The two never duplicate work or
+race: each index is built under its own lock, and whoever comes second finds the file written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+
+from trackmeta.specs import Specs
+
+
+def _cores() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
+def missing(specs: Specs, overridden: Iterable[str] = ()) -> list[str]:
+    """The prefixes whose pinned bundled release has no index in the cache yet."""
+    from trackmeta.ontology.index import cache_path
+    from trackmeta.ontology.sources import OntologyError, bundled_file, sha256_file
+
+    skip = set(overridden)
+    prefixes = []
+    for prefix, decl in specs.ontologies.items():
+        if prefix in skip or not decl.resolvable or decl.release_file is None:
+            continue
+        try:
+            digest = sha256_file(bundled_file(decl.release_file))
+        except (OntologyError, OSError):
+            continue  # the run itself will say why
+        if digest == decl.release_sha256 and not cache_path(prefix, digest).is_file():
+            prefixes.append(prefix)
+    return prefixes
+
+
+def start(overridden: Iterable[str] = ()) -> None:
+    """Start the helper when this machine lacks an index (or has never checked the specs, which
+    the helper then does too), and there is a spare core. Never fails: without a helper, the run
+    builds what it needs itself, as it would anyway."""
+    from trackmeta.specs import SpecError, default_specs, default_specs_checked
+
+    skip = sorted(overridden)
+    if default_specs_checked():
+        try:
+            if not missing(default_specs(), skip):
+                return
+        except SpecError:
+            return  # the run itself reports it
+    if _cores() < 2:
+        return
+    with contextlib.suppress(OSError):
+        subprocess.Popen([sys.executable, "-m", "trackmeta.ontology.prebuild", *skip],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, close_fds=True)
+
+
+def main(skip: list[str]) -> int:
+    """The helper: build every missing index but those of the prefixes the run overrides."""
+    from trackmeta.ontology.resolver import Resolver
+    from trackmeta.ontology.sources import OntologyError
+    from trackmeta.specs import SpecError, default_specs
+
+    try:
+        specs = default_specs()
+        resolver = Resolver(specs)
+        for prefix in missing(specs, skip):
+            resolver.index(prefix)
+    except (SpecError, OntologyError):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
