@@ -26,7 +26,12 @@ def write(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_index_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Compiled ontology indexes go to a session directory, never the user's cache."""
+    """Compiled ontology indexes go to a directory of this test run, never the user's cache; the
+    pytest-xdist workers share it (builds are locked per index), so each index is built once."""
     import os
 
-    os.environ["TRACKMETA_CACHE_DIR"] = str(tmp_path_factory.mktemp("trackmeta-cache"))
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    cache = shared / "trackmeta-cache"
+    cache.mkdir(exist_ok=True)
+    os.environ["TRACKMETA_CACHE_DIR"] = str(cache)

@@ -39,6 +39,25 @@ def cl_only_table(directory: Path) -> Path:
     return path
 
 
+def cold_cache(directory: Path) -> Path:
+    """A cache directory for a cold start of the specs and the CL index, holding only links to
+    this test run's UBERON and EFO indexes: the start-up helper would otherwise build those for
+    every such test, though a CL-only table never reads them."""
+    import os
+
+    from trackmeta.ontology.resolver import Resolver
+    from trackmeta.specs import default_specs
+
+    resolver = Resolver(default_specs())
+    cache = directory / "cache"
+    (cache / "index").mkdir(parents=True)
+    for prefix in ("UBERON", "EFO"):
+        resolver.index(prefix)  # built once per test run, in the shared session cache
+        for built in (Path(os.environ["TRACKMETA_CACHE_DIR"]) / "index").glob(f"{prefix}-*.idx"):
+            (cache / "index" / built.name).symlink_to(built)
+    return cache
+
+
 def valid_lines() -> list[list[str]]:
     """The valid fixture as lists of fields; index 0 is the header (line 1)."""
     return [line.split("\t") for line in VALID.read_text(encoding="utf-8").splitlines()]

@@ -201,6 +201,7 @@ def test_the_helper_is_started_only_for_a_missing_index_and_builds_it(
     started: list[list[str]] = []
     monkeypatch.setattr(prebuild.subprocess, "Popen", lambda argv, **_: started.append(argv))
     monkeypatch.setattr(prebuild, "_cores", lambda: 2)
+    monkeypatch.setattr(prebuild, "_writable", lambda: True)
     monkeypatch.setenv("TRACKMETA_CACHE_DIR", str(tmp_path / "cache"))
     default_specs.cache_clear()
     try:
@@ -216,6 +217,9 @@ def test_the_helper_is_started_only_for_a_missing_index_and_builds_it(
         assert started == []
         monkeypatch.setattr(prebuild, "_cores", lambda: 1)
         prebuild.start()  # one core: the run builds what it needs itself
+        monkeypatch.setattr(prebuild, "_cores", lambda: 2)
+        monkeypatch.setattr(prebuild, "_writable", lambda: False)
+        prebuild.start()  # a cache it could not write to
         assert started == []
     finally:
         default_specs.cache_clear()

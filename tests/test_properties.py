@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import trackmeta
-from tests.helpers import VALID, cl_only_table
+from tests.helpers import VALID, cl_only_table, cold_cache
 from trackmeta.curie import curie_problem
 from trackmeta.specs import default_specs
 
@@ -76,7 +76,7 @@ def test_check_on_mutated_tables(tmp_path_factory: object, data: bytes) -> None:
 
 
 def test_eight_cold_cache_processes_agree(tmp_path: Path) -> None:
-    env = {**os.environ, "TRACKMETA_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "TRACKMETA_CACHE_DIR": str(cold_cache(tmp_path))}
     command = [sys.executable, "-m", "trackmeta", "check", str(cl_only_table(tmp_path)),
                "--format", "json"]
     processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus.bad_inputs import CORPUS, Bad
-from tests.helpers import REPO, VALID, cl_only_table, run_cli, to_text, valid_lines
+from tests.helpers import REPO, VALID, cl_only_table, cold_cache, run_cli, to_text, valid_lines
 
 Capture = pytest.CaptureFixture[str]
 ESC = "\x1b"
@@ -71,17 +71,20 @@ def test_report_is_written_whole(tmp_path: Path, capsys: Capture) -> None:
 # -- caches ------------------------------------------------------------------------------------
 
 def test_corrupt_spec_cache_is_rebuilt(tmp_path: Path) -> None:
-    env = {**os.environ, "TRACKMETA_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "TRACKMETA_CACHE_DIR": str(cold_cache(tmp_path))}
     command = [sys.executable, "-m", "trackmeta", "check", str(cl_only_table(tmp_path))]
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
     (cached,) = (tmp_path / "cache" / "specs").iterdir()
+    terms = [sys.executable, "-m", "trackmeta", "terms", "CL:0000084", "--no-remember"]  # no pandas
     for damage in (b"garbage", cached.read_bytes()[:-7], b"\0" * 40):
         cached.write_bytes(damage)
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
-        assert (done.returncode, done.stderr) == (0, "")
+        done = subprocess.run(terms, env=env, capture_output=True, text=True)
+        assert (done.returncode, done.stderr) == (1, "")  # 1: availability unknown
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (0, "")
     (rewritten,) = (tmp_path / "cache" / "specs").iterdir()
     written = rewritten.stat().st_ino
-    assert subprocess.run(command, env=env, capture_output=True).returncode == 0
+    assert subprocess.run(terms, env=env, capture_output=True).returncode == 1
     assert rewritten.stat().st_ino == written  # a cache that verifies is read, not written again
 
 

@@ -22,6 +22,18 @@ def _cores() -> int:
     return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
 
 
+def _writable() -> bool:
+    """Whether the helper could keep what it builds (a read-only cache: no point starting it)."""
+    from trackmeta.cache import cache_dir
+
+    directory = cache_dir() / "index"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK)
+
+
 def missing(specs: Specs, overridden: Iterable[str] = ()) -> list[str]:
     """The prefixes whose pinned bundled release has no index in the cache yet."""
     from trackmeta.ontology.index import cache_path
@@ -54,7 +66,7 @@ def start(overridden: Iterable[str] = ()) -> None:
                 return
         except SpecError:
             return  # the run itself reports it
-    if _cores() < 2:
+    if _cores() < 2 or not _writable():
         return
     with contextlib.suppress(OSError):
         subprocess.Popen([sys.executable, "-m", "trackmeta.ontology.prebuild", *skip],
