@@ -302,7 +302,9 @@ def test_ontologies_command_names_exact_releases(capsys: pytest.CaptureFixture[s
     assert "CL      2026-03-26" in out and "UBERON  2026-04-01" in out and "EFO     3.90.0" in out
 
 
-def test_a_former_label_is_named_with_its_release_and_the_current_label(tmp_path: Path) -> None:
+def test_a_former_label_is_named_with_its_release_and_the_current_label(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """CL:0000649 was 'prickle cell' up to CL 2025-04-10 (bundled); it is 'spinous cell of
     epidermis' in the pinned release."""
     lines = edited(valid_lines(), 9, "ontology_curie", "CL:0000649")
@@ -316,6 +318,13 @@ def test_a_former_label_is_named_with_its_release_and_the_current_label(tmp_path
     assert "was the label of CL:0000649 in CL 2025-04-10" in finding.message
     (cl,) = [o for o in report.ontologies if o["prefix"] == "CL"]
     assert cl["history"] == ["2025-07-30", "2025-04-10"]  # newest first, until one matches
+
+    def unread(path: Path) -> None:
+        raise AssertionError(f"{path} was read again")
+
+    monkeypatch.setattr("trackmeta.ontology.resolver.ReleaseText", unread)
+    again = trackmeta.check(path)  # what the older releases said of CL:0000649 is cached
+    assert [f.message for f in again.findings] == [finding.message]
 
 
 def test_an_older_release_read_as_text_gives_what_parsing_it_whole_gives() -> None:

@@ -30,6 +30,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import replace
 
     from trackmeta import baseline
+    from trackmeta.ontology import prebuild
+
+    prebuild.start(settings.ontologies)  # before pandas loads: a fresh cache is built meanwhile
     from trackmeta.engine import check
     from trackmeta.safeio import output_problem, write_atomic_text
 

@@ -43,6 +43,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from trackmeta.ontology import prebuild
+
+    prebuild.start(settings.ontologies)  # before pandas loads: a fresh cache is built meanwhile
     from trackmeta.repair import RepairError, fix
     from trackmeta.safeio import output_problem, write_atomic_bytes
 
