@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from trackmeta.report import Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid.tsv"
@@ -16,6 +21,15 @@ needs_shared = pytest.mark.skipif(
     not REAL_TSV.is_file(),
     reason=f"the real AlphaGenome metadata is not at {REAL_TSV} (../shared beside the checkout)",
 )
+
+
+@functools.cache
+def real_report(path: Path = REAL_TSV) -> Report:
+    """`trackmeta.check` of a real file in ../shared, made once per test process (a report is
+    immutable: its findings are frozen dataclasses in a tuple)."""
+    import trackmeta
+
+    return trackmeta.check(path)
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

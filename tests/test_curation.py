@@ -13,7 +13,17 @@ from typing import Any
 import pytest
 
 import trackmeta
-from tests.helpers import REAL_TSV, REPO, SHARED, VALID, edited, needs_shared, to_text, valid_lines
+from tests.helpers import (
+    REAL_TSV,
+    REPO,
+    SHARED,
+    VALID,
+    edited,
+    needs_shared,
+    real_report,
+    to_text,
+    valid_lines,
+)
 from trackmeta.cli import main
 
 Capture = pytest.CaptureFixture[str]
@@ -119,7 +129,7 @@ def test_fix_on_the_real_table(tmp_path: Path, capsys: Capture) -> None:
     fixed = tmp_path / "fixed.tsv"
     assert run(capsys, "fix", str(REAL_TSV), "-o", str(fixed))[0] == 0
     after = Counter(f.code for f in trackmeta.check(fixed).findings)
-    before = Counter(f.code for f in trackmeta.check(REAL_TSV).findings)
+    before = Counter(f.code for f in real_report().findings)
     assert after["TM205"] == 1 and after["TM301"] == 0 and after["TM302"] == 0
     assert after["TM208"] == before["TM208"]  # no new name mismatch
     assert trackmeta.fix(fixed).edits == ()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import trackmeta
-from tests.helpers import REAL_TSV, needs_shared
+from tests.helpers import REAL_TSV, needs_shared, real_report
 from trackmeta.ontology.resolver import Resolver
 from trackmeta.specs import default_specs
 
@@ -17,7 +17,7 @@ pytestmark = needs_shared
 
 @pytest.fixture(scope="module")
 def report() -> trackmeta.Report:
-    return trackmeta.check(REAL_TSV)
+    return real_report()
 
 
 def test_every_distinct_curie_has_a_status() -> None:

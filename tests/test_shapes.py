@@ -4,7 +4,6 @@ DataFrame, TSV, CSV and Parquet written from it, and one output type's frame at 
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,7 @@ import pandas as pd
 import pytest
 
 import trackmeta
-from tests.helpers import REAL_TSV, SHARED
+from tests.helpers import REAL_TSV, SHARED, real_report
 from trackmeta.readers import Table, drop_padding, from_dataframe, read_path
 
 pytest.importorskip("alphagenome", reason="the shapes need the alphagenome SDK (extra)")
@@ -62,10 +61,10 @@ class Official:
         plain.to_csv(self.csv, index=False)
         plain.to_parquet(self.parquet, index=False)
 
-    @functools.cached_property
+    @property
     def report(self) -> trackmeta.Report:
         """The official file's report, made once for every test that reads it."""
-        return trackmeta.check(self.textproto)
+        return real_report(self.textproto)
 
     def shapes(self) -> dict[str, Callable[[], tuple[trackmeta.Report, Table]]]:
         from trackmeta import sdk
@@ -143,8 +142,7 @@ def test_textproto_findings_point_at_the_track_line(official: Official) -> None:
 
 @pytest.mark.skipif(not REAL_TSV.is_file(), reason=f"{REAL_TSV} is absent")
 def test_human_tsv_matches_the_official_file() -> None:
-    tsv = trackmeta.check(REAL_TSV)
-    proto = trackmeta.check(OFFICIAL["human"])
+    tsv, proto = real_report(), real_report(OFFICIAL["human"])
     assert proto.tracks == tsv.tracks == 5930
     key = Counter((f.code, f.column, f.value, f.message) for f in tsv.findings)
     assert key == Counter((f.code, f.column, f.value, f.message) for f in proto.findings)
