@@ -133,13 +133,20 @@ def test_cache_hit_then_damaged_file_is_rebuilt() -> None:
         calls.append(1)
         return OntologyIndex(release, rows)
 
+    path = index_module.cache_path("CL", "a" * 64)
+    stale = path.with_name(path.name.replace(f"-f{index_module.FORMAT}-", "-f1-"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"an index of an older trackmeta")
+    former = path.with_name("CL-former-" + "f" * 24 + ".idx")
+    former.write_bytes(b"another kind of cache file")
     assert load_or_build("CL", "a" * 64, build)[1] is False
+    assert not stale.exists()  # a layout no version reads again is removed when one is built
+    assert former.exists()
     index, hit = load_or_build("CL", "a" * 64, build)
     assert hit is True and index.get("CL:0000001") == Term(
         "CL:0000001", "zygote", (), False, (), (), {"CL:0000000": 1})
     assert "CL:0000002" not in index.rows and index.get("CL:0000002") is None
     assert [n[0] for n in index.names] == ["cell", "zygote"]
-    path = index_module.cache_path("CL", "a" * 64)
     size = path.stat().st_size
 
     _flip(path, 40)  # the header

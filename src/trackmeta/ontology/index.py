@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import mmap
+import re
 import struct
 import zlib
 from array import array
@@ -256,6 +257,15 @@ def cache_path(prefix: str, source_sha256: str) -> Path:
     return cache_dir() / "index" / f"{prefix}-{source_sha256[:24]}-f{FORMAT}-m{marshal.version}.idx"
 
 
+def _drop_other_formats(directory: Path, prefix: str) -> None:
+    """Indexes of this prefix in another layout are never read again: free their space."""
+    layout = re.compile(rf"{re.escape(prefix)}-[0-9a-f]{{24}}-f(\d+)-m(\d+)\.idx")
+    for stale in directory.glob(f"{prefix}-*.idx"):
+        found = layout.fullmatch(stale.name)
+        if found and (int(found[1]), int(found[2])) != (FORMAT, marshal.version):
+            stale.unlink(missing_ok=True)
+
+
 def load_or_build(
     prefix: str, source_sha256: str, build: Callable[[], OntologyIndex]
 ) -> tuple[OntologyIndex, bool]:
@@ -266,6 +276,7 @@ def load_or_build(
     def rebuild() -> OntologyIndex:
         index = completed(build())
         write_atomic(path, _encode(index))
+        _drop_other_formats(path.parent, prefix)
         return index
 
     cached = _opened(path, source_sha256, rebuild)
