@@ -75,17 +75,21 @@ def start(overridden: Iterable[str] = ()) -> None:
 
 
 def main(skip: list[str]) -> int:
-    """The helper: build every missing index but those of the prefixes the run overrides."""
+    """The helper: build every missing index but those of the prefixes the run overrides, the
+    largest release first (a small one, the run builds sooner than it would wait for)."""
     from trackmeta.ontology.resolver import Resolver
-    from trackmeta.ontology.sources import OntologyError
+    from trackmeta.ontology.sources import OntologyError, bundled_file
     from trackmeta.specs import SpecError, default_specs
 
     try:
         specs = default_specs()
         resolver = Resolver(specs)
-        for prefix in missing(specs, skip):
+        prefixes = missing(specs, skip)
+        sizes = {p: bundled_file(str(specs.ontologies[p].release_file)).stat().st_size
+                 for p in prefixes}
+        for prefix in sorted(prefixes, key=lambda p: -sizes[p]):
             resolver.index(prefix)
-    except (SpecError, OntologyError):
+    except (SpecError, OntologyError, OSError):
         return 1
     return 0
 
