@@ -242,14 +242,13 @@ class TermChecker:
         candidates exist beyond the count and distance limits."""
         assert self.tracks is not None
         with_tracks = self.tracks.by_type.get(otype, {})
-        found: dict[str, Suggestion] = {}
+        found: dict[str, tuple[str, int]] = {}  # candidate -> (relation, distance)
         if res.status in ("ok", "unknown"):
             for old in self.resolver.replaced_ids(res.curie):
                 if with_tracks.get(old):
-                    found[old] = Suggestion(old, self._label(old), "replaced-id", 0, with_tracks[old])
+                    found[old] = ("replaced-id", 0)
         if res.replacement and with_tracks.get(res.replacement):
-            found[res.replacement] = Suggestion(res.replacement, self._label(res.replacement),
-                                                "replacement", 0, with_tracks[res.replacement])
+            found[res.replacement] = ("replacement", 0)
         # an obsolete term has no place in the graph: look around its replacement instead
         anchor = res.replacement if res.status == "obsolete" and res.replacement else res.curie
         beyond = 0
@@ -266,11 +265,12 @@ class TermChecker:
                 if distance > self.max_distance:
                     beyond += 1
                     continue
-                found[candidate] = Suggestion(candidate, self._label(candidate), relation,
-                                              distance, with_tracks[candidate])
-        ordered = sorted(found.values(), key=lambda s: (
-            _RELATION_ORDER.index(s.relation), s.distance, -s.tracks, s.curie))
-        return tuple(ordered[:self.max_suggestions]), beyond + max(0, len(ordered) - self.max_suggestions)
+                found[candidate] = (relation, distance)
+        ordered = sorted(found, key=lambda c: (
+            _RELATION_ORDER.index(found[c][0]), found[c][1], -with_tracks[c], c))
+        shown = tuple(Suggestion(c, self._label(c), found[c][0], found[c][1], with_tracks[c])
+                      for c in ordered[:self.max_suggestions])  # labels of the shown ones only
+        return shown, beyond + max(0, len(ordered) - self.max_suggestions)
 
 
 def _replaced(res: Resolution) -> str:

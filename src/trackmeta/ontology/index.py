@@ -183,23 +183,26 @@ class StoredRows(Mapping[str, Row]):
         return self._rebuilt
 
     def __getitem__(self, curie: str) -> Row:
+        row = self.get(curie)
+        if row is None:
+            raise KeyError(curie)
+        return row
+
+    def get(self, curie: str, default: Row | None = None) -> Row | None:  # type: ignore[override]
         known = self._rows.get(curie)
         if known is not None:
             return known
         if self._rebuilt is not None:
-            return self._rebuilt.rows[curie]
+            return self._rebuilt.rows.get(curie, default)
         at = self._position(curie)
         if at < 0:
-            raise KeyError(curie)
+            return default
         record = self._view[self._base + self._spans[at]:self._base + self._spans[at + 1]]
         if zlib.crc32(record) != self._crcs[at]:
-            return self.rebuilt().rows[curie]
+            return self.rebuilt().rows.get(curie, default)
         row: Row = marshal.loads(record)
         self._rows[curie] = row
         return row
-
-    def get(self, curie: str, default: Row | None = None) -> Row | None:  # type: ignore[override]
-        return self[curie] if self._position(curie) >= 0 else default
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
