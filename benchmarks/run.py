@@ -119,8 +119,9 @@ def main() -> int:
     pandas = [PY, "-c", "import pandas"]
     floor = [PY, "-c", "import pandas, pandera.pandas"]
     clear = [PY, "-c", f"import shutil; shutil.rmtree({str(cache)!r}, ignore_errors=True)"]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.platform()}")
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
+               f"{platform.python_version()}, {platform.platform()}")
+    print(f"machine: {machine}")
     try:
         check = [*TM, "check", table, "--format", "json", "-o", out]
         run(check, env)  # the caches, warm
@@ -196,7 +197,7 @@ def main() -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
-        args.json.write_text(json.dumps(bench.results, indent=2) + "\n")
+        args.json.write_text(json.dumps({"machine": machine, **bench.results}, indent=2) + "\n")
     return 0
 
 
