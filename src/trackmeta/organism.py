@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trackmeta.findings import Finding
-from trackmeta.rules import rule
 from trackmeta.specs import OrganismSpec, Specs
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from trackmeta.findings import Finding
 
 _SDK_SPELLING = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")  # MUS_MUSCULUS, ORGANISM_HOMO_SAPIENS
 
@@ -45,6 +45,8 @@ def stated_by_file(path: str, specs: Specs) -> OrganismSpec | None:
 def mismatch(frame: pd.DataFrame, specs: Specs) -> Iterator[Finding]:
     """TM008: values that only another organism allows, said once per table with the way to
     declare that organism."""
+    from trackmeta.rules import rule  # a table check: `terms` resolves organisms, never needs rules
+
     mine = specs.organism
     for other in specs.organisms.values():
         if other.name == mine.name:

@@ -17,7 +17,6 @@ from pathlib import Path
 from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
 from trackmeta.curie import curie_problem
 from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build
-from trackmeta.ontology.pull import PULLED, locked_file
 from trackmeta.ontology.sources import (
     OntologyError,
     ReleaseText,
@@ -111,8 +110,11 @@ class Resolver:
         if decl is None or not decl.resolvable:
             return None
         override = self._overrides.get(prefix)
-        if override is not None and str(override) == PULLED:
-            override = self._overrides[prefix] = locked_file(prefix)
+        if override is not None:
+            from trackmeta.ontology.pull import PULLED, locked_file  # only with a user's release
+
+            if str(override) == PULLED:
+                override = self._overrides[prefix] = locked_file(prefix)
         bundled = {old.version: old for old in decl.history}
         if decl.release_file is not None and decl.release_version is not None:
             bundled[decl.release_version] = BundledRelease(
