@@ -178,6 +178,7 @@ class StoredRows(Mapping[str, Row]):
         return at if at < len(keys) and keys[at] == curie else -1
 
     def rebuilt(self) -> OntologyIndex:
+        """The index built anew from its source (once), after damage was found in the file."""
         if self._rebuilt is None:
             self._rebuilt = self._repair()
         return self._rebuilt
