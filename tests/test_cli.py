@@ -67,6 +67,15 @@ def test_a_command_builds_only_its_own_parser_but_every_command_is_listed(capsys
     assert commands(["--help"]) == commands(["nope"]) == everything
     code, _, err = run(capsys, "nope")
     assert code == 2 and "'check'" in err and "'terms'" in err
+    code, _, err = run(capsys, "check", str(VALID), "--nope")  # usage still names every command
+    assert code == 2 and "{check,baseline,fix," in err and "search" in err
+
+
+def test_format_is_also_spelt_output_format(capsys: Capture) -> None:
+    code, out, _ = run(capsys, "check", str(VALID), "--output-format", "json")
+    assert code == 0 and json.loads(out)["summary"]["exit_code"] == 0
+    code, out, _ = run(capsys, "resolve", "CL:0000084", "--output-format", "json")
+    assert code == 0 and json.loads(out)[0]["status"] == "ok"
 
 
 def test_bad_arguments_exit_2(capsys: Capture) -> None:

@@ -32,8 +32,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "An ontology-aware validator for genomic track metadata (AlphaGenome output metadata). "
         "Exit status: 0 clean, 1 findings, 2 trackmeta could not do its job."))
     parser.add_argument("--version", action="version", version=f"trackmeta {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     modules = (check, baseline, fix, curation, config, terms, ontologies, rules)
+    every = ",".join(name for m in modules for name in m.COMMANDS)  # usage names them all
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                     metavar=f"{{{every}}}")
     named = next((a for a in argv if not a.startswith("-")), None) if argv is not None else None
     chosen = [m for m in modules if named in m.COMMANDS]
     for module in chosen or modules:

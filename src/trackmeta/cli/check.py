@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from trackmeta.cli.common import FORMATS, add_rule_options, error, say
+from trackmeta.cli.common import FORMATS, add_format_option, add_rule_options, error, say
 from trackmeta.settings import Settings
 
 COMMANDS = ("check",)  # the subcommands `add` defines
@@ -19,8 +19,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "official protobuf) or a release directory against the specs in schemas/ "
                     "and ontologies/.")
     add_rule_options(check)
-    check.add_argument("--format", choices=FORMATS, default="text",
-                       help="report format (default: text)")
+    add_format_option(check, FORMATS)
     check.add_argument("--output", "-o", metavar="FILE",
                        help="write the report to FILE instead of stdout")
     check.add_argument("--fail-on", choices=("error", "warning", "info", "never"),

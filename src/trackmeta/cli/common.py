@@ -58,6 +58,13 @@ def ontology(text: str) -> tuple[str, str]:
     return prefix.strip(), path
 
 
+def add_format_option(parser: argparse.ArgumentParser,
+                      formats: tuple[str, ...] = ("text", "json")) -> None:
+    """`--format`, also spelt `--output-format` as ruff spells it; text by default."""
+    parser.add_argument("--format", "--output-format", dest="format", choices=formats,
+                        default="text", help="output format (default: text)")
+
+
 def add_config_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("configuration")
     group.add_argument("--config", type=Path, metavar="FILE",

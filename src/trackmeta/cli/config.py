@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from trackmeta.cli.common import add_config_options, say, say_json
+from trackmeta.cli.common import add_config_options, add_format_option, say, say_json
 from trackmeta.settings import Settings
 
 COMMANDS = ("config",)  # the subcommands `add` defines
@@ -15,7 +15,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "config", help="show the effective settings and where each came from",
         description="Defaults, then trackmeta.toml or [tool.trackmeta] in pyproject.toml (the "
                     "nearest from the working directory upward), then flags.")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_option(parser)
     add_config_options(parser)
     parser.set_defaults(run=run)
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import argparse
 
-from trackmeta.cli.common import add_config_options, add_organism_option, ontology, say, say_json
+from trackmeta.cli.common import (
+    add_config_options,
+    add_format_option,
+    add_organism_option,
+    ontology,
+    say,
+    say_json,
+)
 from trackmeta.settings import Settings
 
 COMMANDS = ("diff", "drift")  # the subcommands `add` defines
@@ -19,7 +26,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "changed field by field. Exit 0 when they hold the same tracks, 1 otherwise.")
     diff.add_argument("old", help="the earlier release (a table or a directory)")
     diff.add_argument("new", help="the later release")
-    diff.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_option(diff)
     diff.add_argument("--limit", type=int, default=20, metavar="N",
                       help="tracks listed per kind in text (default 20; JSON lists all)")
     add_organism_option(diff)
@@ -38,7 +45,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        required=True, metavar="PREFIX=RELEASE")
     drift.add_argument("--to", dest="releases_to", type=ontology, action="append",
                        metavar="PREFIX=RELEASE")
-    drift.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_option(drift)
     add_organism_option(drift)
     add_config_options(drift)
     drift.set_defaults(run=run_drift)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from trackmeta.cli.common import (
     add_config_options,
+    add_format_option,
     add_ontology_option,
     add_organism_option,
     error,
@@ -35,7 +36,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        help="write the corrected copy here (a directory for several inputs)")
     where.add_argument("--in-place", action="store_true",
                        help="replace each input, keeping it as INPUT.orig (or .orig.N)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_option(parser)
     add_organism_option(parser)
     add_ontology_option(parser)
     add_config_options(parser)

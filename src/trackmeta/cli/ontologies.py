@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from trackmeta.cli.common import add_config_options, add_ontology_option, error, say, say_json
+from trackmeta.cli.common import (
+    add_config_options,
+    add_format_option,
+    add_ontology_option,
+    error,
+    say,
+    say_json,
+)
 from trackmeta.settings import Settings
 
 COMMANDS = ("ontologies",)  # the subcommands `add` defines
@@ -20,7 +27,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing.add_argument("action", nargs="?", choices=("list", "pull"), default="list")
     listing.add_argument("prefixes", nargs="*", metavar="PREFIX")
     listing.add_argument("--mirror", metavar="URL", help="fetch from this host instead of the PURL's")
-    listing.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_option(listing)
     add_ontology_option(listing)
     add_config_options(listing)
     listing.set_defaults(run=run)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from trackmeta.cli.common import (
     add_config_options,
+    add_format_option,
     add_ontology_option,
     add_organism_option,
     error,
@@ -26,7 +27,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Resolve CURIEs: status (ok, obsolete, unknown, malformed, provisional, "
                     "unresolved), label, synonyms, replacement, release. Exit 1 unless all are ok.")
     resolve.add_argument("curies", nargs="+", metavar="CURIE")
-    resolve.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_option(resolve)
     add_ontology_option(resolve)
     add_config_options(resolve)
     resolve.set_defaults(run=run_resolve)
@@ -46,7 +47,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     terms.add_argument("--max-suggestions", type=int, default=MAX_SUGGESTIONS, metavar="N",
                        help=f"suggestions per output type (default {MAX_SUGGESTIONS}); the "
                             "output says how many more there are")
-    terms.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_option(terms)
     add_organism_option(terms)
     add_ontology_option(terms)
     add_config_options(terms)
@@ -64,7 +65,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="only terms that have tracks in the metadata")
     search.add_argument("--limit", type=int, default=SEARCH_LIMIT, metavar="N",
                         help=f"matches to show (default {SEARCH_LIMIT})")
-    search.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_option(search)
     add_organism_option(search)
     add_ontology_option(search)
     add_config_options(search)
