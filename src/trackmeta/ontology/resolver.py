@@ -57,29 +57,26 @@ def fold(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", text.lower())
 
 
-def _load_bundled(prefix: str, bundled: BundledRelease) -> tuple[OntologyIndex, bool]:
-    """A release file of the pinned package, verified against its declared sha256."""
+def _verified(bundled: BundledRelease) -> Path:
+    """A release file of the pinned package, checked against its declared sha256."""
     path = bundled_file(bundled.file)
     digest = sha256_file(path)
     if digest != bundled.sha256:
         raise OntologyError(
             f"{path}: sha256 {digest} differs from the pinned {bundled.sha256}; "
             f"the installed cellxgene-ontology-guide is not the pinned one")
-    release = Release(prefix, bundled.version, bundled.source, digest)
-    return load_or_build(prefix, digest, lambda: from_cellxgene(path, release))
+    return path
+
+
+def _load_bundled(prefix: str, bundled: BundledRelease) -> tuple[OntologyIndex, bool]:
+    path = _verified(bundled)
+    release = Release(prefix, bundled.version, bundled.source, bundled.sha256)
+    return load_or_build(prefix, bundled.sha256, lambda: from_cellxgene(path, release))
 
 
 FORMAT_TAG = "former-2"
 # curie -> older version -> (label, synonyms) in that release, or None where it lacks the term
 Former = dict[str, dict[str, "tuple[str, tuple[str, ...]] | None"]]
-
-
-def _older_release(bundled: BundledRelease) -> ReleaseText:
-    path = bundled_file(bundled.file)
-    digest = sha256_file(path)
-    if digest != bundled.sha256:
-        raise OntologyError(f"{path}: sha256 {digest} differs from the pinned {bundled.sha256}")
-    return ReleaseText(path)
 
 
 class Resolver:
@@ -177,7 +174,7 @@ class Resolver:
             entries: dict[str, tuple[str, tuple[str, ...]] | None] = {}
             for old in decl.history:
                 if (prefix, old.version) not in self._older:
-                    self._older[prefix, old.version] = _older_release(old)
+                    self._older[prefix, old.version] = ReleaseText(_verified(old))
                 entries[old.version] = self._older[prefix, old.version].names(curie)
             former[curie] = entries
             write_atomic(path, sealed(marshal.dumps(former)))
