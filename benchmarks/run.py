@@ -159,7 +159,7 @@ def main() -> int:
                      "[trackmeta.validate_request(['CL:0000084'], ['DNASE'], m) for _ in range(1000)]; "
                      "print((time.perf_counter() - s) / 1000)", note="target < 1 ms")
         bench.inside("check_terms, 10,000 CURIEs with metadata",
-                     "import time, trackmeta; from trackmeta.specs import default_specs; "
+                     "import time, trackmeta; from trackmeta.specs.model import default_specs; "
                      "from trackmeta.ontology.resolver import Resolver; "
                      "r = Resolver(default_specs()); "
                      "ids = sorted(r.index('CL').rows)[:5000] + sorted(r.index('UBERON').rows)[:5000]; "

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from trackmeta.report import Report
+    from trackmeta.checking.report import Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid.tsv"
@@ -60,7 +60,7 @@ def cold_cache(directory: Path) -> Path:
     import os
 
     from trackmeta.ontology.resolver import Resolver
-    from trackmeta.specs import default_specs
+    from trackmeta.specs.model import default_specs
 
     resolver = Resolver(default_specs())
     cache = directory / "cache"

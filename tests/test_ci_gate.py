@@ -229,8 +229,8 @@ def test_sarif_is_valid_and_fingerprints_survive_reordering(
 
 
 def test_sarif_stays_within_githubs_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from trackmeta.checking.report import Report
     from trackmeta.render import sarif
-    from trackmeta.report import Report
     from trackmeta.rules import rule
 
     monkeypatch.setattr(sarif, "MAX_RESULTS", 50)

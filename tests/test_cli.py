@@ -119,12 +119,12 @@ def test_rules_and_rule(capsys: Capture) -> None:
 def test_internal_errors_never_show_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: Capture
 ) -> None:
-    import trackmeta.engine
+    import trackmeta.checking.pipeline
 
     def boom(*_: object, **__: object) -> None:
         raise KeyError("bug")
 
-    monkeypatch.setattr(trackmeta.engine, "check", boom)
+    monkeypatch.setattr(trackmeta.checking.pipeline, "check", boom)
     code, _out, err = run(capsys, "check", str(VALID))
     assert code == 2 and "internal error" in err and "Traceback" not in err
 
@@ -140,7 +140,7 @@ def test_python_dash_m(tmp_path: Path) -> None:
 def test_progress_only_after_a_delay_and_wiped() -> None:
     import io
 
-    from trackmeta.progress import Progress
+    from trackmeta.cli.progress import Progress
 
     stream = io.StringIO()
     quiet = Progress(enabled=False, stream=stream, delay=0)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import trackmeta
 from tests.helpers import edited, to_text, valid_lines
-from trackmeta.edits import reconcile
+from trackmeta.checking.edits import reconcile
 from trackmeta.rules import rule
 
 GTEX_LINE = 10  # UBERON:0002245 gtex Brain_Cerebellar_Hemisphere polyA plus RNA-seq

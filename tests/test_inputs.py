@@ -149,7 +149,7 @@ def test_dataframe_with_native_types() -> None:
 
 
 def test_fast_and_located_readers_agree() -> None:
-    from trackmeta.readers import _read_irregular, read_text
+    from trackmeta.io.readers import _read_irregular, read_text
 
     data = VALID.read_bytes()
     fast = read_text(data, "valid.tsv")

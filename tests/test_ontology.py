@@ -14,7 +14,7 @@ from trackmeta.cli import main
 from trackmeta.ontology import index as index_module
 from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build, row_of
 from trackmeta.ontology.resolver import Resolver
-from trackmeta.specs import default_specs
+from trackmeta.specs.model import default_specs
 
 MINI = FIXTURES / "ontologies"
 CL_MINI, UBERON_MINI, CLO_MINI = (MINI / f"{n}-mini.obo" for n in ("cl", "uberon", "clo"))
@@ -238,7 +238,7 @@ def test_a_release_that_does_not_match_its_pin_is_exit_2(
     specs = default_specs()
     bad = dataclasses.replace(specs.ontologies["CL"], release_sha256="0" * 64)
     monkeypatch.setattr(
-        "trackmeta.engine.default_specs",
+        "trackmeta.checking.pipeline.default_specs",
         lambda: dataclasses.replace(specs, ontologies={**specs.ontologies, "CL": bad}))
     assert main(["check", str(REPO / "examples/release")]) == 2
     err = capsys.readouterr().err

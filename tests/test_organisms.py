@@ -11,9 +11,9 @@ import pytest
 
 import trackmeta
 from tests.helpers import FIXTURES, REPO, VALID, edited, to_text, valid_lines
+from trackmeta.checking.pipeline import UsageError
 from trackmeta.cli import main
-from trackmeta.engine import UsageError
-from trackmeta.specs import load_specs
+from trackmeta.specs.model import load_specs
 
 MOUSE = FIXTURES / "mouse.tsv"
 
@@ -146,7 +146,7 @@ def test_organism_spec_is_checked_against_its_meta_schema(tmp_path: Path) -> Non
     shutil.copytree(REPO / "schemas", schemas)
     shutil.copytree(REPO / "ontologies", ontologies)
     (schemas / "organisms" / "rat.yaml").write_text("organism: rat\ntitle: Rat\n")
-    from trackmeta.specs import SpecError
+    from trackmeta.specs.model import SpecError
 
     with pytest.raises(SpecError, match=r"rat.yaml: breaks organism.schema.json"):
         load_specs(schemas, ontologies)

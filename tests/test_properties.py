@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import trackmeta
 from tests.helpers import VALID, cl_only_table, cold_cache
-from trackmeta.curie import curie_problem
-from trackmeta.specs import default_specs
+from trackmeta.specs.curie import curie_problem
+from trackmeta.specs.model import default_specs
 
 BOUNDED = settings(max_examples=40, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture,

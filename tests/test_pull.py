@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import FIXTURES
 from trackmeta.cli import main
 from trackmeta.ontology import pull as pull_module
-from trackmeta.specs import default_specs
+from trackmeta.specs.model import default_specs
 
 CL_MINI = FIXTURES / "ontologies" / "cl-mini.obo"
 PURL_PATH = "obo/cl/releases/2022-11-25/cl-basic.obo"
@@ -51,7 +51,7 @@ def pin_to(monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
     assert decl.pull is not None
     pinned = dataclasses.replace(
         decl, pull=dataclasses.replace(decl.pull, sha256=hashlib.sha256(content).hexdigest()))
-    monkeypatch.setattr("trackmeta.specs.default_specs",
+    monkeypatch.setattr("trackmeta.specs.model.default_specs",
                         lambda: dataclasses.replace(specs, ontologies={**specs.ontologies, "CL": pinned}))
 
 

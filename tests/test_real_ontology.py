@@ -10,7 +10,7 @@ import pytest
 import trackmeta
 from tests.helpers import REAL_TSV, needs_shared, real_report
 from trackmeta.ontology.resolver import Resolver
-from trackmeta.specs import default_specs
+from trackmeta.specs.model import default_specs
 
 pytestmark = needs_shared
 

@@ -11,7 +11,8 @@ import pytest
 
 import trackmeta
 from tests.helpers import FIXTURES, REAL_TSV, SHARED, needs_shared
-from trackmeta.readers import drop_padding, read_path
+from trackmeta.io.readers import read_path
+from trackmeta.io.table import drop_padding
 
 TEXTPROTO = FIXTURES / "metadata.textproto"
 REAL_TEXTPROTO = SHARED / "OutputMetadataResponse_ORGANISM_HOMO_SAPIENS.textproto"

@@ -14,7 +14,8 @@ import pytest
 
 import trackmeta
 from tests.helpers import REAL_TSV, SHARED, real_report
-from trackmeta.readers import Table, drop_padding, from_dataframe, read_path
+from trackmeta.io.readers import read_path
+from trackmeta.io.table import Table, drop_padding, from_dataframe
 
 pytest.importorskip("alphagenome", reason="the shapes need the alphagenome SDK (extra)")
 
@@ -67,7 +68,7 @@ class Official:
         return real_report(self.textproto)
 
     def shapes(self) -> dict[str, Callable[[], tuple[trackmeta.Report, Table]]]:
-        from trackmeta import sdk
+        from trackmeta.io import sdk
 
         def path(p: Path) -> Callable[[], tuple[trackmeta.Report, Table]]:
             return lambda: (trackmeta.check(p, organism=self.organism), read_path(p))

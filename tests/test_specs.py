@@ -10,7 +10,7 @@ import pytest
 import trackmeta
 from tests.helpers import REPO, to_text
 from trackmeta.cli import main
-from trackmeta.specs import SpecError, default_specs, load_specs
+from trackmeta.specs.model import SpecError, default_specs, load_specs
 
 
 def copy_specs(tmp_path: Path) -> tuple[Path, Path]:
@@ -68,10 +68,10 @@ def test_a_broken_spec_is_exit_2(
 ) -> None:
     schemas, ontologies = copy_specs(tmp_path)
     (schemas / "output_types/atac.yaml").write_text("output_type: [unclosed\n")
-    import trackmeta.specs as specs_module
+    import trackmeta.specs.model as specs_module
 
     monkeypatch.setattr(specs_module, "default_specs", lambda: load_specs(schemas, ontologies))
-    monkeypatch.setattr("trackmeta.engine.default_specs", specs_module.default_specs)
+    monkeypatch.setattr("trackmeta.checking.pipeline.default_specs", specs_module.default_specs)
     assert main(["check", str(REPO / "examples/release")]) == 2
     err = capsys.readouterr().err
     assert "atac.yaml: cannot read spec" in err and "Traceback" not in err

@@ -21,7 +21,7 @@ Capture = pytest.CaptureFixture[str]
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees metadata another remembered (the index cache stays shared: it is verified)."""
-    monkeypatch.setattr("trackmeta.availability._memory",
+    monkeypatch.setattr("trackmeta.request.availability._memory",
                         lambda organism: tmp_path / "memory" / f"{organism}.json")
 
 
@@ -306,8 +306,8 @@ def test_validate_request_with_the_same_metadata_reuses_its_index(tmp_path: Path
     """The index and checker are kept per metadata (the time per call is in benchmarks/)."""
     import pandas as pd
 
-    from trackmeta import availability, terms
-    from trackmeta.specs import default_specs
+    from trackmeta.request import availability, terms
+    from trackmeta.specs.model import default_specs
 
     first = terms.checker(VALID)
     trackmeta.validate_request(["CL:0000084"], ["DNASE"], VALID)

@@ -11,25 +11,25 @@ from trackmeta._version import __version__
 from trackmeta.findings import Failure, Finding, Severity
 
 if TYPE_CHECKING:
-    from trackmeta.api import resolve
-    from trackmeta.changes import ReleaseDiff, diff
-    from trackmeta.client_guard import GuardedModel, guard
-    from trackmeta.engine import check
+    from trackmeta.checking.pipeline import check
+    from trackmeta.checking.report import Report
+    from trackmeta.curation.diff import ReleaseDiff, diff
+    from trackmeta.curation.drift import DriftReport, drift
+    from trackmeta.curation.fix import Repair, fix
     from trackmeta.identity import TrackId
     from trackmeta.ontology.resolver import Resolution
-    from trackmeta.ontology_drift import DriftReport, drift
-    from trackmeta.repair import Repair, fix
-    from trackmeta.report import Report
-    from trackmeta.rules import RULES, Rule
-    from trackmeta.settings import Settings
-    from trackmeta.term_search import Match, SearchResult, search
-    from trackmeta.terms import (
+    from trackmeta.request.guard import GuardedModel, guard
+    from trackmeta.request.resolve import resolve
+    from trackmeta.request.search import Match, SearchResult, search
+    from trackmeta.request.terms import (
         TermCheck,
         TermValidationError,
         TermWarning,
         check_terms,
         validate_request,
     )
+    from trackmeta.rules import RULES, Rule
+    from trackmeta.settings import Settings
 
 __all__ = [
     "RULES",
@@ -63,28 +63,28 @@ __all__ = [
 ]
 
 _LAZY = {
-    "check": ("trackmeta.engine", "check"),
-    "Report": ("trackmeta.report", "Report"),
+    "check": ("trackmeta.checking.pipeline", "check"),
+    "Report": ("trackmeta.checking.report", "Report"),
     "Resolution": ("trackmeta.ontology.resolver", "Resolution"),
-    "resolve": ("trackmeta.api", "resolve"),
-    "TermCheck": ("trackmeta.terms", "TermCheck"),
-    "TermValidationError": ("trackmeta.terms", "TermValidationError"),
-    "check_terms": ("trackmeta.terms", "check_terms"),
-    "validate_request": ("trackmeta.terms", "validate_request"),
-    "TermWarning": ("trackmeta.terms", "TermWarning"),
-    "guard": ("trackmeta.client_guard", "guard"),
-    "GuardedModel": ("trackmeta.client_guard", "GuardedModel"),
-    "search": ("trackmeta.term_search", "search"),
-    "Match": ("trackmeta.term_search", "Match"),
-    "SearchResult": ("trackmeta.term_search", "SearchResult"),
+    "resolve": ("trackmeta.request.resolve", "resolve"),
+    "TermCheck": ("trackmeta.request.terms", "TermCheck"),
+    "TermValidationError": ("trackmeta.request.terms", "TermValidationError"),
+    "check_terms": ("trackmeta.request.terms", "check_terms"),
+    "validate_request": ("trackmeta.request.terms", "validate_request"),
+    "TermWarning": ("trackmeta.request.terms", "TermWarning"),
+    "guard": ("trackmeta.request.guard", "guard"),
+    "GuardedModel": ("trackmeta.request.guard", "GuardedModel"),
+    "search": ("trackmeta.request.search", "search"),
+    "Match": ("trackmeta.request.search", "Match"),
+    "SearchResult": ("trackmeta.request.search", "SearchResult"),
     "Settings": ("trackmeta.settings", "Settings"),
     "TrackId": ("trackmeta.identity", "TrackId"),
-    "fix": ("trackmeta.repair", "fix"),
-    "Repair": ("trackmeta.repair", "Repair"),
-    "diff": ("trackmeta.changes", "diff"),
-    "ReleaseDiff": ("trackmeta.changes", "ReleaseDiff"),
-    "drift": ("trackmeta.ontology_drift", "drift"),
-    "DriftReport": ("trackmeta.ontology_drift", "DriftReport"),
+    "fix": ("trackmeta.curation.fix", "fix"),
+    "Repair": ("trackmeta.curation.fix", "Repair"),
+    "diff": ("trackmeta.curation.diff", "diff"),
+    "ReleaseDiff": ("trackmeta.curation.diff", "ReleaseDiff"),
+    "drift": ("trackmeta.curation.drift", "drift"),
+    "DriftReport": ("trackmeta.curation.drift", "DriftReport"),
     "RULES": ("trackmeta.rules", "RULES"),
     "Rule": ("trackmeta.rules", "Rule"),
 }

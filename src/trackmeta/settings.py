@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from trackmeta.findings import Severity
-from trackmeta.safeio import DEFAULT_MAX_BYTES, parse_size
+from trackmeta.io.safe import DEFAULT_MAX_BYTES, parse_size
 
 CONFIG_FILES = ("trackmeta.toml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -143,7 +143,7 @@ def _codes(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _organism(value: Any, where: str) -> str:
-    from trackmeta.specs import default_specs
+    from trackmeta.specs.model import default_specs
 
     organism = default_specs().find_organism(str(value)) if isinstance(value, str) else None
     if organism is None:

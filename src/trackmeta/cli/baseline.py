@@ -29,12 +29,12 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import replace
 
-    from trackmeta import baseline
+    from trackmeta.checking import baseline
     from trackmeta.ontology import prebuild
 
     prebuild.start(settings.ontologies)  # before pandas loads: a fresh cache is built meanwhile
-    from trackmeta.engine import check
-    from trackmeta.safeio import output_problem, write_atomic_text
+    from trackmeta.checking.pipeline import check
+    from trackmeta.io.safe import output_problem, write_atomic_text
 
     output = Path(args.output)
     problem = output_problem(output, [p for p in args.paths if str(p) != "-"])

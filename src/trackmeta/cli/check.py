@@ -40,10 +40,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from trackmeta.ontology import prebuild
 
     prebuild.start(settings.ontologies)  # before pandas loads: a fresh cache is built meanwhile
-    from trackmeta.engine import check
-    from trackmeta.progress import Progress
+    from trackmeta.checking.pipeline import check
+    from trackmeta.cli.progress import Progress
+    from trackmeta.io.safe import output_problem, write_atomic_text
     from trackmeta.render import RenderOptions, render
-    from trackmeta.safeio import output_problem, write_atomic_text
 
     output = Path(args.output) if args.output is not None else None
     if output is not None:

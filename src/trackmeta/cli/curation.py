@@ -52,7 +52,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_diff(args: argparse.Namespace, settings: Settings) -> int:
-    from trackmeta.changes import diff
+    from trackmeta.curation.diff import diff
 
     result = diff(args.old, args.new, organism=settings.organism)
     if args.format == "json":
@@ -76,7 +76,7 @@ def run_diff(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_drift(args: argparse.Namespace, settings: Settings) -> int:
-    from trackmeta.ontology_drift import drift
+    from trackmeta.curation.drift import drift
 
     report = drift(args.paths, dict(args.releases_from), dict(args.releases_to or []),
                    organism=settings.organism)

@@ -47,8 +47,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from trackmeta.ontology import prebuild
 
     prebuild.start(settings.ontologies)  # before pandas loads: a fresh cache is built meanwhile
-    from trackmeta.repair import RepairError, fix
-    from trackmeta.safeio import output_problem, write_atomic_bytes
+    from trackmeta.curation.fix import RepairError, fix
+    from trackmeta.io.safe import output_problem, write_atomic_bytes
 
     try:
         repair = fix(args.paths, organism=settings.organism, ontologies=settings.ontologies)

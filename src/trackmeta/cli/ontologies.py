@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from trackmeta.ontology.resolver import Resolver
-    from trackmeta.specs import default_specs
+    from trackmeta.specs.model import default_specs
 
     if args.action == "pull":
         return _pull(args)
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _pull(args: argparse.Namespace) -> int:
     from trackmeta.ontology.pull import pull
-    from trackmeta.specs import default_specs
+    from trackmeta.specs.model import default_specs
 
     decls = default_specs().ontologies
     wanted = args.prefixes or [p for p, d in decls.items() if d.pull is not None]

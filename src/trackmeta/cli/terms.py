@@ -86,7 +86,7 @@ def run_resolve(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from trackmeta.ontology.resolver import Resolver
-    from trackmeta.specs import default_specs
+    from trackmeta.specs.model import default_specs
 
     resolver = Resolver(default_specs(), {k: Path(v) for k, v in settings.ontologies.items()})
     results = [resolver.resolve(curie) for curie in args.curies]
@@ -115,8 +115,8 @@ def metadata_for(args: argparse.Namespace, organism: str | None) -> tuple[str | 
     """The metadata to count tracks in, and a note on where it came from when remembered."""
     from pathlib import Path
 
-    from trackmeta import availability
-    from trackmeta.terms import organism_specs
+    from trackmeta.request import availability
+    from trackmeta.specs.organism import organism_specs
 
     name = organism_specs(organism).organism.name
     if args.metadata is not None:
@@ -134,7 +134,7 @@ def metadata_for(args: argparse.Namespace, organism: str | None) -> tuple[str | 
 def run_terms(args: argparse.Namespace, settings: Settings) -> int:
     import dataclasses
 
-    from trackmeta.terms import check_terms
+    from trackmeta.request.terms import check_terms
 
     curies = read_curies(args.curies)
     if not curies:
@@ -173,7 +173,7 @@ def run_terms(args: argparse.Namespace, settings: Settings) -> int:
 def run_search(args: argparse.Namespace, settings: Settings) -> int:
     import dataclasses
 
-    from trackmeta.term_search import search
+    from trackmeta.request.search import search
 
     query = " ".join(args.query)
     metadata, note = metadata_for(args, settings.organism)

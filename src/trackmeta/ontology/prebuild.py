@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 
-from trackmeta.specs import Specs
+from trackmeta.specs.model import Specs
 
 
 def _cores() -> int:
@@ -50,7 +50,7 @@ def start(overridden: Iterable[str] = ()) -> None:
     """Start the helper when this machine lacks an index (or has never checked the specs, which
     the helper then does too), and there is a spare core. Never fails: without a helper, the run
     builds what it needs itself, as it would anyway."""
-    from trackmeta.specs import SpecError, default_specs, default_specs_checked
+    from trackmeta.specs.model import SpecError, default_specs, default_specs_checked
 
     skip = sorted(overridden)
     if default_specs_checked():
@@ -72,7 +72,7 @@ def main(skip: list[str]) -> int:
     largest release first (a small one, the run builds sooner than it would wait for)."""
     from trackmeta.ontology.resolver import Resolver
     from trackmeta.ontology.sources import OntologyError, bundled_file
-    from trackmeta.specs import SpecError, default_specs
+    from trackmeta.specs.model import SpecError, default_specs
 
     try:
         specs = default_specs()

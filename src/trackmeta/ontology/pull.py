@@ -12,7 +12,7 @@ from typing import Any
 
 from trackmeta.cache import cache_dir
 from trackmeta.ontology.sources import OntologyError
-from trackmeta.specs import OntologyDecl
+from trackmeta.specs.model import OntologyDecl
 
 PULLED = "pulled"  # `--ontology CL=pulled` names the locked file
 

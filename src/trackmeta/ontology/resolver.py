@@ -12,10 +12,10 @@ import marshal
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
-from trackmeta.curie import curie_problem
 from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build
 from trackmeta.ontology.sources import (
     OntologyError,
@@ -25,7 +25,8 @@ from trackmeta.ontology.sources import (
     from_pronto,
     sha256_file,
 )
-from trackmeta.specs import BundledRelease, OntologyDecl, Specs
+from trackmeta.specs.curie import curie_problem
+from trackmeta.specs.model import BundledRelease, OntologyDecl, Specs, default_specs
 
 EXACT_SCOPES = ("EXACT", "")  # "" where the source gives no scope (cellxgene JSON)
 STATUSES = ("ok", "obsolete", "unknown", "malformed", "provisional", "unresolved")
@@ -320,3 +321,14 @@ class Resolver:
         change still files tracks under them)."""
         index = self.index(curie.split(":", 1)[0])
         return tuple(index.replaces.get(curie, ())) if index is not None else ()
+
+
+@cache
+def _shared(organism: str, overrides: tuple[tuple[str, str], ...]) -> Resolver:
+    return Resolver(default_specs(), {prefix: Path(path) for prefix, path in overrides})
+
+
+def resolver_for(specs: Specs, ontologies: Mapping[str, str | Path] | None) -> Resolver:
+    """One resolver per process, organism and set of releases: indexes load once."""
+    key = tuple(sorted((prefix, str(path)) for prefix, path in (ontologies or {}).items()))
+    return _shared(specs.organism.name, key)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trackmeta.report import Report
+from trackmeta.checking.report import Report
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 

@@ -7,8 +7,8 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from trackmeta import escape
+from trackmeta.checking.report import Report
 from trackmeta.findings import Severity
-from trackmeta.report import Report
 
 if TYPE_CHECKING:
     from trackmeta.render import RenderOptions

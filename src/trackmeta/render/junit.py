@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from itertools import groupby
 
 from trackmeta import escape
+from trackmeta.checking.report import Report
 from trackmeta.findings import Finding
-from trackmeta.report import Report
 
 
 def _fails(report: Report, finding: Finding) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from trackmeta import escape
-from trackmeta.report import Report
+from trackmeta.checking.report import Report
 from trackmeta.rules import RULES
 
 FIRST = 5

@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 from trackmeta import escape
 from trackmeta._version import __version__
+from trackmeta.checking.report import Report
 from trackmeta.findings import Finding, Severity
-from trackmeta.report import Report
 from trackmeta.rules import RULES, Rule
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -9,8 +9,8 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from trackmeta import escape
+from trackmeta.checking.report import Report
 from trackmeta.findings import Finding, Severity
-from trackmeta.report import Report
 
 if TYPE_CHECKING:
     from trackmeta.render import RenderOptions

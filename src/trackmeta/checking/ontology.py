@@ -10,11 +10,11 @@ from typing import cast
 
 import pandas as pd
 
-from trackmeta.curie import curie_problem
 from trackmeta.findings import Finding
 from trackmeta.ontology.resolver import EXACT_SCOPES, Resolution, Resolver, fold
 from trackmeta.rules import rule
-from trackmeta.specs import Specs
+from trackmeta.specs.curie import curie_problem
+from trackmeta.specs.model import Specs
 
 COLUMNS = ("ontology_curie", "biosample_name", "biosample_type", "gtex_tissue")
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from trackmeta.specs import OrganismSpec, Specs
+from trackmeta.specs.model import OrganismSpec, Specs, default_specs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +30,12 @@ def find(name: object, specs: Specs) -> OrganismSpec:
         choices = ", ".join(f"{o.name} ({', '.join(o.aliases[:1])})" for o in specs.organisms.values())
         raise OrganismError(f"unknown organism {name!r}; choose from {choices}")
     return found
+
+
+def organism_specs(organism: Any) -> Specs:
+    """The specs for the organism a caller names (None: the SDK's default, human)."""
+    specs = default_specs()
+    return specs if organism is None else specs.for_organism(find(organism, specs).name)
 
 
 def stated_by_file(path: str, specs: Specs) -> OrganismSpec | None:

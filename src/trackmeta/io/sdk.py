@@ -10,9 +10,8 @@ import re
 from typing import Any
 
 from trackmeta.findings import Failure
-from trackmeta.readers import ReadError, Table, from_dataframe
+from trackmeta.io.table import ReadError, Table, from_dataframe
 
-PROTO_SUFFIXES = (".textproto", ".pbtxt", ".txtpb", ".binpb", ".pb")
 EXTRA = "pip install 'trackmeta[alphagenome]'"
 _TRACK_START = re.compile(rb"^(?P<open>\s*)metadata\s*\{", re.MULTILINE)
 

@@ -13,7 +13,7 @@ from typing import Any
 from trackmeta.limits import SEARCH_LIMIT
 from trackmeta.ontology.index import fold_name
 from trackmeta.ontology.resolver import Resolver
-from trackmeta.specs import Specs
+from trackmeta.specs.model import Specs
 
 SEARCHED = ("CL", "UBERON", "EFO")
 FUZZY_CUTOFF = 80.0
@@ -106,7 +106,8 @@ def search(
     """Terms whose label or synonym matches `query`, best first; with `metadata` (a table path,
     DataFrame or the SDK's OutputMetadata) each match has its tracks per output type, and
     `with_tracks` keeps only those that have some."""
-    from trackmeta.terms import organism_specs, resolver_for
+    from trackmeta.ontology.resolver import resolver_for
+    from trackmeta.specs.organism import organism_specs
 
     specs = organism_specs(organism)
     resolver = resolver_for(specs, ontologies)
@@ -115,7 +116,7 @@ def search(
 
 def search_with(query: str, resolver: Resolver, specs: Specs, metadata: Any = None, *,
                 limit: int = SEARCH_LIMIT, with_tracks: bool = False) -> SearchResult:
-    from trackmeta import availability
+    from trackmeta.request import availability
 
     index = availability.load(metadata, specs) if metadata is not None else None
     names = name_index(resolver, index.names if index is not None else None)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trackmeta.specs import Specs
+from trackmeta.specs.model import Specs
 
 Row = tuple[str, str, str]  # output type as written, ontology_curie, biosample_name
 
@@ -94,8 +94,8 @@ def _text_rows(data: bytes, where: str) -> Iterator[Row]:
 
 
 def _proto_rows(data: bytes, where: str, text: bool, specs: Specs) -> Iterator[Row]:
-    from trackmeta.readers import ReadError
-    from trackmeta.sdk import parse_response
+    from trackmeta.io.sdk import parse_response
+    from trackmeta.io.table import ReadError
 
     try:
         response = parse_response(data, where, text)
@@ -158,7 +158,7 @@ def load(metadata: Any, specs: Specs) -> Availability:
     cached = _BY_OBJECT.get(key)
     if cached is not None:
         return cached
-    from trackmeta import sdk
+    from trackmeta.io import sdk
 
     if sdk.is_output_metadata(metadata):
         built = _count(_object_rows(metadata), specs, "the SDK's OutputMetadata")
@@ -196,8 +196,8 @@ def _load_path(path: Path, specs: Specs) -> Availability:
 
 
 def _read_path(path: Path, specs: Specs) -> Availability:
-    from trackmeta import sdk
-    from trackmeta.safeio import InputError, read_bytes
+    from trackmeta.io import sdk
+    from trackmeta.io.safe import InputError, read_bytes
 
     try:
         data = read_bytes(path)

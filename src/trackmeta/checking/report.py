@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from trackmeta._version import __version__
-from trackmeta.checks.release import Count
+from trackmeta.checking.release import Count
 from trackmeta.findings import Failure, Finding, Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2

@@ -7,11 +7,11 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import pandas as pd
 
-from trackmeta.curie import curie_problem
-from trackmeta.distinct import by_distinct
 from trackmeta.findings import Finding
 from trackmeta.rules import rule
-from trackmeta.specs import Specs
+from trackmeta.specs.curie import curie_problem
+from trackmeta.specs.distinct import by_distinct
+from trackmeta.specs.model import Specs
 
 
 def _embedded_curie(specs: Specs) -> re.Pattern[str]:

@@ -43,10 +43,11 @@ class ReleaseDiff:
 
 def _tracks(paths: Sequence[str | Path], organism: Any) -> dict[TrackId, dict[str, str]]:
     """Every track of a release by identity (a repeated identity gets `#2`, `#3` appended)."""
-    from trackmeta.engine import default_type, row_types
-    from trackmeta.organism import find, stated_by_file
-    from trackmeta.readers import ReadError, drop_padding, expand_paths, read_path
-    from trackmeta.specs import default_specs
+    from trackmeta.checking.pipeline import default_type, row_types
+    from trackmeta.io.readers import expand_paths, read_path
+    from trackmeta.io.table import ReadError, drop_padding
+    from trackmeta.specs.model import default_specs
+    from trackmeta.specs.organism import find, stated_by_file
 
     base = default_specs()
     inputs = expand_paths(Path(p) for p in paths)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trackmeta.findings import Failure, Finding
+from trackmeta.io.safe import InputError, read_bytes
 from trackmeta.rules import rule
-from trackmeta.safeio import InputError, read_bytes
-from trackmeta.schema import parse_resolution
-from trackmeta.specs import OrganismSpec, Specs
+from trackmeta.specs.model import OrganismSpec, Specs
+from trackmeta.specs.schema import parse_resolution
 
 if TYPE_CHECKING:
     import yaml

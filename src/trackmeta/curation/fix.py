@@ -87,9 +87,9 @@ def fix(paths: str | Path | Sequence[str | Path], *, organism: Any = None,
         ontologies: Mapping[str, str | Path] | None = None) -> Repair:
     """The repairs of tables (TSV, CSV, gzip, Parquet): edits as data, corrected bytes and diffs.
     Nothing is written: the command writes copies, or in place with a backup."""
-    from trackmeta.engine import check
-    from trackmeta.readers import expand_paths
-    from trackmeta.sdk import PROTO_SUFFIXES
+    from trackmeta.checking.pipeline import check
+    from trackmeta.io.readers import expand_paths
+    from trackmeta.io.table import PROTO_SUFFIXES
 
     given = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     files = expand_paths(given).files
@@ -104,8 +104,9 @@ def fix(paths: str | Path | Sequence[str | Path], *, organism: Any = None,
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         by_file[finding.path or ""].append(finding)
-    from trackmeta.readers import read_path
-    from trackmeta.terms import organism_specs, resolver_for
+    from trackmeta.io.readers import read_path
+    from trackmeta.ontology.resolver import resolver_for
+    from trackmeta.specs.organism import organism_specs
 
     names = resolver_for(organism_specs(organism), ontologies)
     out = []
@@ -184,7 +185,7 @@ def _apply(path: Path, edits: Sequence[Edit]) -> tuple[bytes | None, str]:
     """The file with the edits made, and the unified diff of its text."""
     if not edits:
         return None, ""
-    from trackmeta.safeio import DEFAULT_MAX_BYTES, gunzip, is_gzip, read_file
+    from trackmeta.io.safe import DEFAULT_MAX_BYTES, gunzip, is_gzip, read_file
 
     stored = read_file(path)  # one read: whether it is gzip, and the table inside
     compressed = is_gzip(stored)

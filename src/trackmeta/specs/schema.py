@@ -20,11 +20,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from trackmeta.curie import curie_problem
-from trackmeta.distinct import by_distinct
 from trackmeta.findings import Finding
 from trackmeta.rules import rule
-from trackmeta.specs import ColumnDef, ColumnUse, Specs
+from trackmeta.specs.curie import curie_problem
+from trackmeta.specs.distinct import by_distinct
+from trackmeta.specs.model import ColumnDef, ColumnUse, Specs
 
 ALWAYS_ALLOWED = ("units", "resolution")  # may accompany any output type
 Explanation = tuple[str, str | None, str | None]  # message, expected, fix

@@ -46,7 +46,8 @@ class DriftReport:
 
 def _usage(paths: Sequence[str | Path]) -> dict[str, dict[str, Any]]:
     """Per CURIE: rows, the biosample names and the biosample types used with it."""
-    from trackmeta.readers import ReadError, drop_padding, expand_paths, read_path
+    from trackmeta.io.readers import expand_paths, read_path
+    from trackmeta.io.table import ReadError, drop_padding
 
     inputs = expand_paths(Path(p) for p in paths)
     if inputs.failures:
@@ -79,7 +80,7 @@ def drift(paths: Sequence[str | Path] | str | Path, releases_from: Mapping[str, 
           releases_to: Mapping[str, str] | None = None, *, organism: Any = None) -> DriftReport:
     """Compare, for the CURIEs `paths` use, the `releases_from` (prefix -> OBO/OWL file, or a
     version the bundled package carries) with `releases_to` (default: the pinned releases)."""
-    from trackmeta.terms import organism_specs
+    from trackmeta.specs.organism import organism_specs
 
     specs = organism_specs(organism)
     given = [paths] if isinstance(paths, (str, Path)) else list(paths)

@@ -44,7 +44,8 @@ class GuardedModel:
         return self._metadata[key]
 
     def _checked(self, method: Callable[..., Any]) -> Callable[..., Any]:
-        from trackmeta.terms import normalise_output_types, organism_specs, validate_request
+        from trackmeta.request.terms import normalise_output_types, validate_request
+        from trackmeta.specs.organism import organism_specs
 
         @functools.wraps(method)
         def call(*args: Any, **kwargs: Any) -> Any:

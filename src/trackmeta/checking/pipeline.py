@@ -8,27 +8,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trackmeta.edits import reconcile
+from trackmeta.checking.edits import reconcile
+from trackmeta.checking.report import Report
 from trackmeta.findings import Failure, Finding, Severity
 from trackmeta.identity import track_at
-from trackmeta.readers import (
-    ReadError,
-    Table,
-    drop_padding,
-    expand_paths,
-    from_dataframe,
-    read_path,
-    table_stem,
-)
-from trackmeta.report import Report
+from trackmeta.io.readers import expand_paths, read_path
+from trackmeta.io.safe import DEFAULT_MAX_BYTES
+from trackmeta.io.table import ReadError, Table, drop_padding, from_dataframe, table_stem
 from trackmeta.rules import RuleSelection, rule
-from trackmeta.safeio import DEFAULT_MAX_BYTES
-from trackmeta.specs import Specs, default_specs
+from trackmeta.specs.model import Specs, default_specs
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from trackmeta.checks.ontology import OntologyJudge
+    from trackmeta.checking.ontology import OntologyJudge
 
 EXPECTATIONS = ("table1",)
 ONTOLOGY_RULES = ("TM204", "TM205", "TM206", "TM207", "TM208", "TM209", "TM210", "TM211")
@@ -105,9 +98,9 @@ def _unknown_columns(table: Table, specs: Specs) -> Iterable[Finding]:
 def _check_table(
     table: Table, types: pd.Series, specs: Specs, judge: OntologyJudge | None
 ) -> Iterable[Finding]:
-    from trackmeta.checks.cross_column import name_curie_mismatch, pairing_mismatch
-    from trackmeta.checks.ontology import ontology_findings
-    from trackmeta.schema import compile_schema, run_schema
+    from trackmeta.checking.cross_column import name_curie_mismatch, pairing_mismatch
+    from trackmeta.checking.ontology import ontology_findings
+    from trackmeta.specs.schema import compile_schema, run_schema
 
     yield from _unknown_columns(table, specs)
     known = types != ""
@@ -193,16 +186,16 @@ def check(
     tell = progress or (lambda step, done, total: None)
     import pandas as pd
 
-    from trackmeta import organism as organisms
-    from trackmeta.checks.cross_column import duplicate_tracks
-    from trackmeta.checks.ontology import OntologyJudge
-    from trackmeta.checks.release import Count, Manifest, table1_findings
+    from trackmeta.checking.cross_column import duplicate_tracks
+    from trackmeta.checking.ontology import OntologyJudge
+    from trackmeta.checking.release import Count, Manifest, table1_findings
     from trackmeta.ontology.resolver import Resolver
+    from trackmeta.specs import organism as organisms
 
     base = specs or default_specs()
     recorded = None
     if baseline is not None:
-        from trackmeta import baseline as baselines
+        from trackmeta.checking import baseline as baselines
 
         try:
             recorded = baselines.load(Path(baseline))
@@ -225,7 +218,7 @@ def check(
     tables: list[tuple[Table, pd.Series, Specs]] = []
     manifests: dict[Path, Manifest] = {}
 
-    from trackmeta import sdk
+    from trackmeta.io import sdk
 
     if isinstance(source, pd.DataFrame):
         loaded: list[tuple[Table, Path | None]] = [(from_dataframe(source), None)]

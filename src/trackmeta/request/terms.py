@@ -12,14 +12,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from trackmeta.availability import Availability
 from trackmeta.limits import MAX_DISTANCE, MAX_SUGGESTIONS, NAME_MATCHES
-from trackmeta.ontology.resolver import Resolution, Resolver
-from trackmeta.specs import Specs, default_specs
+from trackmeta.ontology.resolver import Resolution, Resolver, resolver_for
+from trackmeta.request.availability import Availability
+from trackmeta.specs.model import Specs
+from trackmeta.specs.organism import organism_specs
 
 _RELATION_ORDER = ("replaced-id", "replacement", "ancestor", "descendant")
 
@@ -93,25 +93,6 @@ def _as_list(values: Any) -> list[Any]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         return [values]
     return list(values)
-
-
-def organism_specs(organism: Any) -> Specs:
-    """The specs for the organism a caller names (None: the SDK's default, human)."""
-    from trackmeta.organism import find
-
-    specs = default_specs()
-    return specs if organism is None else specs.for_organism(find(organism, specs).name)
-
-
-@cache
-def _resolver(organism: str, overrides: tuple[tuple[str, str], ...]) -> Resolver:
-    return Resolver(default_specs(), {prefix: Path(path) for prefix, path in overrides})
-
-
-def resolver_for(specs: Specs, ontologies: Mapping[str, str | Path] | None) -> Resolver:
-    """One resolver per process, organism and set of releases: indexes load once."""
-    key = tuple(sorted((prefix, str(path)) for prefix, path in (ontologies or {}).items()))
-    return _resolver(specs.organism.name, key)
 
 
 class _Neighbours:
@@ -217,7 +198,7 @@ class TermChecker:
 
     def _name(self, given: str) -> TermCheck:
         """A name instead of a CURIE: answer with the best matches, never a bare 'malformed'."""
-        from trackmeta.term_search import search_with
+        from trackmeta.request.search import search_with
 
         found = search_with(given, self.resolver, self.specs, self.tracks, limit=NAME_MATCHES)
         if not found.matches:
@@ -291,7 +272,7 @@ def checker(
     max_suggestions: int = MAX_SUGGESTIONS,
 ) -> TermChecker:
     """The checker for this metadata and organism, kept for the life of the process."""
-    from trackmeta import availability
+    from trackmeta.request import availability
 
     specs = organism_specs(organism)
     resolver = resolver_for(specs, ontologies)

@@ -1,1 +1,0 @@
-"""Checks beyond one column's values: each function only yields findings."""
