@@ -12,17 +12,19 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from trackmeta.findings import Severity
-from trackmeta.io.safe import DEFAULT_MAX_BYTES, parse_size
+from trackmeta.limits import DEFAULT_MAX_BYTES, parse_size
 
 CONFIG_FILES = ("trackmeta.toml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "info", "never")
+# The canonical name of the organism a user named; raises ValueError naming the choices.
+OrganismLookup = Callable[[str], str]
 
 
 class SettingsError(ValueError):
@@ -142,14 +144,13 @@ def _codes(value: Any, where: str) -> tuple[str, ...]:
     return codes
 
 
-def _organism(value: Any, where: str) -> str:
-    from trackmeta.specs.model import default_specs
-
-    organism = default_specs().find_organism(str(value)) if isinstance(value, str) else None
-    if organism is None:
-        raise SettingsError(f"{where}: unknown organism {value!r}; choose from "
-                            + ", ".join(default_specs().organisms))
-    return organism.name
+def _organism(value: Any, where: str, organism_named: OrganismLookup) -> str:
+    if not isinstance(value, str):
+        raise SettingsError(f"{where}: expected an organism name, e.g. \"mouse\"")
+    try:
+        return organism_named(value)
+    except ValueError as exc:
+        raise SettingsError(f"{where}: {exc}") from None
 
 
 def _severity(value: Any, where: str) -> str:
@@ -180,7 +181,7 @@ def _table(value: Any, where: str) -> Mapping[str, Any]:
     return value
 
 
-def from_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+def from_file(path: Path, organism_named: OrganismLookup) -> tuple[dict[str, Any], dict[str, str]]:
     """The settings a configuration file gives, and where each came from."""
     document = _toml(path)
     if path.name == "pyproject.toml":
@@ -201,7 +202,7 @@ def from_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
         elif key == "fail-on":
             values["fail_on"] = _fail_on(value, label)
         elif key == "organism":
-            values["organism"] = _organism(value, label)
+            values["organism"] = _organism(value, label, organism_named)
         elif key == "baseline":
             if not isinstance(value, str):
                 raise SettingsError(f"{label}: expected a path")
@@ -235,17 +236,18 @@ def from_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     return values, sources
 
 
-def resolve(flags: Mapping[str, Any], config: Path | None = None, isolated: bool = False,
-            cwd: Path | None = None) -> Settings:
+def resolve(flags: Mapping[str, Any], organism_named: OrganismLookup, config: Path | None = None,
+            isolated: bool = False, cwd: Path | None = None) -> Settings:
     """Defaults, then the configuration file (found upward unless given or `isolated`), then the
-    flags that were given (None: not given)."""
+    flags that were given (None: not given). `organism_named` is the specs' answer to an
+    organism name (core knows no specs)."""
     path = None if isolated else (config or find_config((cwd or Path.cwd()).resolve()))
     if config is not None and not config.is_file():
         raise SettingsError(f"--config {config}: no such file")
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     if path is not None:
-        values, sources = from_file(path)
+        values, sources = from_file(path, organism_named)
     for name, value in flags.items():
         if value is None:
             continue

@@ -13,8 +13,8 @@ from trackmeta.checking.report import Report
 from trackmeta.findings import Failure, Finding, Severity
 from trackmeta.identity import track_at
 from trackmeta.io.readers import expand_paths, read_path
-from trackmeta.io.safe import DEFAULT_MAX_BYTES
 from trackmeta.io.table import ReadError, Table, drop_padding, from_dataframe, table_stem
+from trackmeta.limits import DEFAULT_MAX_BYTES
 from trackmeta.rules import RuleSelection, rule
 from trackmeta.specs.model import Specs, default_specs
 

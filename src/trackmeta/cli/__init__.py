@@ -2,6 +2,8 @@
 Python API. Every command receives the one Settings object (defaults < config < flags).
 
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 trackmeta could not do its job.
+
+May import: every package (the arrows run cli -> jobs -> io, specs, ontology -> core).
 """
 
 from __future__ import annotations
@@ -75,6 +77,13 @@ def _pipe_closed() -> int:
     return EXIT_PIPE_CLOSED
 
 
+def _organism_named(name: str) -> str:
+    from trackmeta.specs.model import default_specs
+    from trackmeta.specs.organism import find
+
+    return find(name, default_specs()).name
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status; never lets a traceback reach the user."""
     args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
@@ -82,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from trackmeta import settings
 
-        resolved = settings.resolve(flags_of(args), config=getattr(args, "config", None),
+        resolved = settings.resolve(flags_of(args), _organism_named,
+                                    config=getattr(args, "config", None),
                                     isolated=getattr(args, "isolated", False))
         code: int = args.run(args, resolved)
         return code

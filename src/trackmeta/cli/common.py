@@ -43,7 +43,7 @@ def codes(text: str) -> tuple[str, ...]:
 
 
 def size(text: str) -> int:
-    from trackmeta.io.safe import parse_size
+    from trackmeta.limits import parse_size
 
     try:
         return parse_size(text)

@@ -185,7 +185,8 @@ def _apply(path: Path, edits: Sequence[Edit]) -> tuple[bytes | None, str]:
     """The file with the edits made, and the unified diff of its text."""
     if not edits:
         return None, ""
-    from trackmeta.io.safe import DEFAULT_MAX_BYTES, gunzip, is_gzip, read_file
+    from trackmeta.io.safe import gunzip, is_gzip, read_file
+    from trackmeta.limits import DEFAULT_MAX_BYTES
 
     stored = read_file(path)  # one read: whether it is gzip, and the table inside
     compressed = is_gzip(stored)

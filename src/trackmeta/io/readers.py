@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from trackmeta.findings import Failure, Finding
 from trackmeta.io.safe import (
-    DEFAULT_MAX_BYTES,
     InputError,
     describe_unreadable,
     gunzip,
@@ -32,6 +31,7 @@ from trackmeta.io.table import (
     from_dataframe,
     is_table_file,
 )
+from trackmeta.limits import DEFAULT_MAX_BYTES
 from trackmeta.rules import rule
 
 if TYPE_CHECKING:

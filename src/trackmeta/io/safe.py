@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from trackmeta.findings import Failure
+from trackmeta.limits import DEFAULT_MAX_BYTES
 
-DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB of (decompressed) input per file
 _CHUNK = 1 << 20
 _KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
           stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
@@ -28,20 +28,6 @@ class InputError(Exception):
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.message)
         self.failure = failure
-
-
-def parse_size(text: str) -> int:
-    """'200M', '2G', '1048576' -> bytes."""
-    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
-    cleaned = text.strip().upper().removesuffix("B").removesuffix("I")
-    number, unit = (cleaned[:-1], cleaned[-1]) if cleaned[-1:] in units else (cleaned, "")
-    try:
-        value = int(float(number) * units[unit])
-    except (ValueError, KeyError):
-        raise ValueError(f"not a size: {text!r} (e.g. 500M, 2G)") from None
-    if value <= 0:
-        raise ValueError(f"a size must be positive, not {text!r}")
-    return value
 
 
 def describe_unreadable(path: Path) -> str | None:

@@ -1,21 +1,19 @@
 """Report renderers, one module per output format; each returns the document as text and
-escapes what came from inputs through trackmeta.escape."""
+escapes what came from inputs through trackmeta.escape.
+
+May import: checking (the Report it renders) and the core modules.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from trackmeta.checking.report import Report
+from trackmeta.render.options import RenderOptions
+
+__all__ = ["FORMATS", "RenderOptions", "render"]
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    statistics: bool = False  # text: a count per rule at the end
-    color: bool = False  # text: ANSI colours (a terminal, NO_COLOR unset, or FORCE_COLOR)
-    annotations_per_rule: int = 10  # github: the rest of a rule's findings are summarised
 
 
 def render(report: Report, fmt: str, options: RenderOptions | None = None) -> str:

@@ -11,7 +11,7 @@ from trackmeta.checking.report import Report
 from trackmeta.findings import Severity
 
 if TYPE_CHECKING:
-    from trackmeta.render import RenderOptions
+    from trackmeta.render.options import RenderOptions
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -13,7 +13,7 @@ from trackmeta.checking.report import Report
 from trackmeta.findings import Finding, Severity
 
 if TYPE_CHECKING:
-    from trackmeta.render import RenderOptions
+    from trackmeta.render.options import RenderOptions
 
 SHOWN_PLACES = 3  # line numbers shown for a collapsed message
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
