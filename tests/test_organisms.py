@@ -11,8 +11,8 @@ import pytest
 
 import trackmeta
 from tests.helpers import FIXTURES, REPO, VALID, edited, to_text, valid_lines
-from trackmeta.checking.pipeline import UsageError
 from trackmeta.cli import main
+from trackmeta.findings import UsageError
 from trackmeta.specs.model import load_specs
 
 MOUSE = FIXTURES / "mouse.tsv"

@@ -63,3 +63,8 @@ class Failure:
     path: str | None = None
     line: int | None = None
     column: str | None = None
+
+
+class UsageError(ValueError):
+    """The call itself is wrong (unknown output type, bad option): exit 2, before any input is
+    judged."""

@@ -1,84 +1,39 @@
-"""The check pipeline: read -> output types -> schema checks -> cross-column -> release -> Report."""
+"""The check pipeline: read -> output types -> schema checks -> cross-column -> release -> Report.
+
+`check` runs named steps, each a small function: settle the options, load the inputs, check each
+table, check across tables, count, compare with Table 1, and make the Report.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trackmeta.checking.edits import reconcile
+from trackmeta.checking.output_types import default_type, row_types
 from trackmeta.checking.report import Report
-from trackmeta.findings import Failure, Finding, Severity
+from trackmeta.findings import Failure, Finding, Severity, UsageError
 from trackmeta.identity import track_at
 from trackmeta.io.readers import expand_paths, read_path
-from trackmeta.io.table import ReadError, Table, drop_padding, from_dataframe, table_stem
+from trackmeta.io.table import ReadError, Table, drop_padding, from_dataframe
 from trackmeta.limits import DEFAULT_MAX_BYTES
 from trackmeta.rules import RuleSelection, rule
-from trackmeta.specs.model import Specs, default_specs
+from trackmeta.specs.model import OrganismSpec, Specs, default_specs
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from trackmeta.checking.baseline import Key
     from trackmeta.checking.ontology import OntologyJudge
+    from trackmeta.checking.release import Count, Manifest
+    from trackmeta.ontology.resolver import Resolver
 
 EXPECTATIONS = ("table1",)
 ONTOLOGY_RULES = ("TM204", "TM205", "TM206", "TM207", "TM208", "TM209", "TM210", "TM211")
-
-
-class UsageError(ValueError):
-    """The call itself is wrong (unknown output type, bad option): exit 2."""
-
-
-def row_types(table: Table, default: str | None, specs: Specs) -> tuple[pd.Series, list[Finding]]:
-    """The canonical output type of each row ('' where unknown or not served), with TM005 and
-    TM009 findings. Values must name the type exactly (RNA_SEQ or OutputType.RNA_SEQ)."""
-    import pandas as pd
-
-    frame = table.frame
-    if "output_type" not in frame:
-        if default is None:
-            raise ReadError(Failure(
-                "cannot tell the output type: the table has no output_type column, the file "
-                "name names no output type (e.g. rna_seq.tsv); pass --output-type", table.path))
-        if default not in specs.output_types:
-            finding = dataclasses.replace(_type_finding(default, specs, 0), row=None, line=1)
-            return pd.Series("", index=frame.index, dtype=object), [finding]
-        return pd.Series(default, index=frame.index, dtype=object), []
-    distinct = {v: specs.output_type(v) for v in frame["output_type"].unique()}
-    types = frame["output_type"].map({v: s.name if s else "" for v, s in distinct.items()})
-    findings = []
-    unknown = types == ""
-    for row, value in zip(frame.index[unknown], frame["output_type"][unknown], strict=True):
-        findings.append(_type_finding(str(value), specs, int(row)))
-    return types, findings
-
-
-def _type_finding(value: str, specs: Specs, row: int) -> Finding:
-    organism = specs.organism
-    known = specs.known_output_types.get(value.removeprefix("OutputType."))
-    if known is not None:
-        return rule("TM009").finding(
-            f"output type {known.name} is not served for {organism.name} ({organism.title})",
-            column="output_type", value=value, expected=", ".join(specs.output_types), row=row)
-    closest = specs.closest_output_type(value)
-    hint = f"; did you mean {closest}?" if closest else ""
-    return rule("TM005").finding(
-        f"output_type {value!r} is not an output type name{hint}",
-        column="output_type", value=value, expected=", ".join(specs.output_types),
-        fix=closest if closest in specs.output_types else None, row=row)
-
-
-def default_type(path: str, given: str | None, specs: Specs) -> str | None:
-    if given is not None:
-        spec = specs.output_type_named(given)
-        if spec is None:
-            raise UsageError(f"unknown output type {given!r}; choose from "
-                             + ", ".join(specs.known_output_types))
-        return spec.name
-    inferred = specs.output_type_named(table_stem(Path(path)))
-    return inferred.name if inferred else None
 
 
 def _unknown_columns(table: Table, specs: Specs) -> Iterable[Finding]:
@@ -151,6 +106,204 @@ def _sort_key(f: Finding) -> tuple[str, int, int, str, str]:
     return (f.path or "", f.line or 0, f.row if f.row is not None else -1, f.code, f.column or "")
 
 
+@dataclass(frozen=True)
+class _Options:
+    """The call's options, checked before any input is read."""
+
+    base: Specs
+    declared: OrganismSpec | None
+    selection: RuleSelection
+    threshold: Severity | None
+    resolver: Resolver
+    recorded: Counter[Key] | None
+
+
+@dataclass
+class _Run:
+    """What the steps gather: one entry per input that became a table."""
+
+    loaded: list[tuple[Table, Path | None]] = field(default_factory=list)
+    manifests: dict[Path, Manifest] = field(default_factory=dict)
+    tables: list[tuple[Table, pd.Series, Specs]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Tally:
+    rows: int
+    tracks_by_type: Counter[str]
+    biosamples: dict[str, set[str]]
+
+
+def _options(specs: Specs | None, organism: Any, select: Sequence[str], ignore: Sequence[str],
+             expect: str | None, fail_on: str | None, ontologies: Mapping[str, str | Path] | None,
+             baseline: str | Path | None) -> _Options:
+    from trackmeta.ontology.resolver import Resolver
+    from trackmeta.specs import organism as organisms
+
+    base = specs or default_specs()
+    recorded = None
+    if baseline is not None:
+        from trackmeta.checking import baseline as baselines
+
+        try:
+            recorded = baselines.load(Path(baseline))
+        except baselines.BaselineError as exc:
+            raise UsageError(str(exc)) from None
+    try:
+        declared = organisms.find(organism, base) if organism is not None else None
+    except organisms.OrganismError as exc:
+        raise UsageError(str(exc)) from None
+    if expect is not None and expect not in EXPECTATIONS:
+        raise UsageError(f"unknown expectation {expect!r}; choose from {', '.join(EXPECTATIONS)}")
+    return _Options(
+        base, declared, RuleSelection(tuple(select), tuple(ignore)),
+        None if fail_on in (None, "never") else Severity.parse(str(fail_on)),
+        Resolver(base, {k: Path(v) for k, v in (ontologies or {}).items()}), recorded)
+
+
+def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_bytes: int,
+          tell: Callable[[str, int, int], None]) -> None:
+    """Every input as a Table with the manifest of its release directory; what cannot be read
+    becomes a failure, and the other inputs are still read."""
+    import pandas as pd
+
+    from trackmeta.checking.release import Manifest
+    from trackmeta.io import sdk
+
+    if isinstance(source, pd.DataFrame):
+        run.loaded.append((from_dataframe(source), None))
+        return
+    if sdk.is_output_metadata(source):
+        run.loaded.append((sdk.from_output_metadata(source), None))
+        return
+    paths = [source] if isinstance(source, (str, Path)) else list(source)
+    inputs = expand_paths(Path(p) for p in paths)
+    run.failures.extend(inputs.failures)
+    for path in inputs.manifests:
+        manifest = run.manifests[path] = Manifest.read(path, base)
+        run.findings.extend(manifest.findings)
+        run.failures.extend(manifest.failures)
+    for number, path in enumerate(inputs.files):
+        tell(f"reading {path.name}", number, 2 * len(inputs.files) + 1)
+        try:
+            run.loaded.append((read_path(path, delimiter, max_input_bytes),
+                               inputs.manifest_of.get(path)))
+        except ReadError as exc:
+            run.failures.append(exc.failure)
+
+
+def _check_tables(run: _Run, options: _Options, output_type: str | None,
+                  tell: Callable[[str, int, int], None]) -> None:
+    """Each table checked as its organism's metadata, its findings reconciled and located."""
+    from trackmeta.checking.ontology import OntologyJudge
+    from trackmeta.specs import organism as organisms
+
+    base = options.base
+    judging = any(options.selection.enabled(code) for code in ONTOLOGY_RULES)
+    judges: dict[str, OntologyJudge] = {}
+    for number, (read, manifest_path) in enumerate(run.loaded):
+        table = drop_padding(read)
+        stated = run.manifests[manifest_path].organism if manifest_path is not None else None
+        chosen = (options.declared or stated or organisms.stated_by_file(table.path, base)
+                  or base.organism)
+        tspecs = base.for_organism(chosen.name)
+        tell(f"checking {Path(table.path).name} ({len(table.frame):,} rows)",
+             len(run.loaded) + number, 2 * len(run.loaded) + 1)
+        try:
+            types, type_findings = row_types(
+                table, default_type(table.path, output_type, tspecs), tspecs)
+        except ReadError as exc:
+            run.failures.append(exc.failure)
+            continue
+        run.tables.append((table, types, tspecs))
+        if judging and chosen.name not in judges:
+            judges[chosen.name] = OntologyJudge(tspecs, options.resolver)
+        raw = [*table.findings, *type_findings, *organisms.mismatch(table.frame, tspecs),
+               *_check_table(table, types, tspecs, judges.get(chosen.name))]
+        run.findings.extend(_locate(f, table, types, chosen.name) for f in reconcile(raw))
+
+
+def _check_across(run: _Run) -> None:
+    """Findings that need every table at once: tracks defined twice in the release."""
+    from trackmeta.checking.cross_column import duplicate_tracks
+
+    by_path = {t.path: (t, types, tspecs.organism.name) for t, types, tspecs in run.tables}
+    for table_path, finding in duplicate_tracks(
+        [(t.path, t.frame, types, tspecs.organism.name) for t, types, tspecs in run.tables],
+        {t.path: t.lines for t, _, _ in run.tables},
+    ):
+        run.findings.append(_locate(finding, *by_path[table_path]))
+
+
+def _tally(run: _Run, base: Specs) -> _Tally:
+    """Rows, tracks per output type, and the distinct biosamples (CURIEs) per output type."""
+    tracks_by_type: Counter[str] = Counter()
+    biosamples: dict[str, set[str]] = {name: set() for name in base.known_output_types}
+    rows = 0
+    for table, types, _ in run.tables:
+        rows += len(table.frame)
+        for otype, count in types[types != ""].value_counts().items():
+            tracks_by_type[str(otype)] += (int(count)
+                                           * base.known_output_types[str(otype)].tracks_per_row)
+        if "ontology_curie" in table.frame:
+            for otype, curies in table.frame.groupby(types)["ontology_curie"]:
+                if otype != "":
+                    biosamples[str(otype)].update(c for c in curies.unique() if c.strip())
+    return _Tally(rows, tracks_by_type, biosamples)
+
+
+def _table1(run: _Run, tally: _Tally, base: Specs) -> tuple[Count, ...]:
+    """Counts per output type beside the published Table 1, with their findings (human only)."""
+    from trackmeta.checking.release import Count, table1_findings
+
+    without = sorted({t.organism.name for _, _, t in run.tables if not t.organism.table1})
+    if without:
+        raise UsageError(f"there is no published Table 1 for {', '.join(without)}: "
+                         "--expect table1 compares human metadata only")
+    counts = tuple(
+        Count(s.name, tally.tracks_by_type.get(s.name, 0), len(tally.biosamples[s.name]),
+              s.table1_tracks, s.table1_biosamples)
+        for s in base.output_types.values()
+    )
+    run.findings.extend(table1_findings(list(counts)))
+    return counts
+
+
+def _report(run: _Run, options: _Options, tally: _Tally, counts: tuple[Count, ...] | None,
+            kept: list[Finding], baseline: str | Path | None) -> Report:
+    """The Report: findings less the baselined ones, sorted by place; what was read and used."""
+    applied = None
+    if options.recorded is not None:
+        from trackmeta.checking import baseline as baselines
+
+        applied = baselines.apply(kept, options.recorded, Path(str(baseline)).resolve().parent,
+                                  [t.path for t, _ in run.loaded])
+        kept = list(applied.findings)
+    base = options.base
+    return Report(
+        findings=tuple(sorted(kept, key=_sort_key)),
+        baseline=None if applied is None else str(baseline),
+        baselined=0 if applied is None else applied.baselined,
+        fixed=() if applied is None else applied.fixed,
+        failures=tuple(run.failures),
+        files=tuple(t.path for t, _ in run.loaded),
+        organisms={t.path: tspecs.organism.name for t, _, tspecs in run.tables},
+        rows=tally.rows,
+        skipped=sum(t.skipped for t, _, _ in run.tables),
+        tracks=sum(tally.tracks_by_type.values()),
+        tracks_by_type=dict(sorted(tally.tracks_by_type.items())),
+        counts=counts,
+        fail_on=options.threshold,
+        schemas=tuple(
+            {"output_type": s.name, "file": s.path.name, "sha256": s.sha256}
+            for s in base.known_output_types.values()
+        ),
+        ontologies=tuple(options.resolver.releases()),
+    )
+
+
 def check(
     source: str | Path | pd.DataFrame | Sequence[str | Path] | Any,
     *,
@@ -184,141 +337,13 @@ def check(
     of each step.
     """
     tell = progress or (lambda step, done, total: None)
-    import pandas as pd
-
-    from trackmeta.checking.cross_column import duplicate_tracks
-    from trackmeta.checking.ontology import OntologyJudge
-    from trackmeta.checking.release import Count, Manifest, table1_findings
-    from trackmeta.ontology.resolver import Resolver
-    from trackmeta.specs import organism as organisms
-
-    base = specs or default_specs()
-    recorded = None
-    if baseline is not None:
-        from trackmeta.checking import baseline as baselines
-
-        try:
-            recorded = baselines.load(Path(baseline))
-        except baselines.BaselineError as exc:
-            raise UsageError(str(exc)) from None
-    try:
-        declared = organisms.find(organism, base) if organism is not None else None
-    except organisms.OrganismError as exc:
-        raise UsageError(str(exc)) from None
-    selection = RuleSelection(tuple(select), tuple(ignore))
-    if expect is not None and expect not in EXPECTATIONS:
-        raise UsageError(f"unknown expectation {expect!r}; choose from {', '.join(EXPECTATIONS)}")
-    threshold = None if fail_on in (None, "never") else Severity.parse(str(fail_on))
-    resolver = Resolver(base, {k: Path(v) for k, v in (ontologies or {}).items()})
-    judging = any(selection.enabled(code) for code in ONTOLOGY_RULES)
-    judges: dict[str, OntologyJudge] = {}
-
-    failures: list[Failure] = []
-    findings: list[Finding] = []
-    tables: list[tuple[Table, pd.Series, Specs]] = []
-    manifests: dict[Path, Manifest] = {}
-
-    from trackmeta.io import sdk
-
-    if isinstance(source, pd.DataFrame):
-        loaded: list[tuple[Table, Path | None]] = [(from_dataframe(source), None)]
-    elif sdk.is_output_metadata(source):
-        loaded = [(sdk.from_output_metadata(source), None)]
-    else:
-        paths = [source] if isinstance(source, (str, Path)) else list(source)
-        inputs = expand_paths(Path(p) for p in paths)
-        failures.extend(inputs.failures)
-        for path in inputs.manifests:
-            manifest = Manifest.read(path, base)
-            manifests[path] = manifest
-            findings.extend(manifest.findings)
-            failures.extend(manifest.failures)
-        loaded = []
-        for number, path in enumerate(inputs.files):
-            tell(f"reading {path.name}", number, 2 * len(inputs.files) + 1)
-            try:
-                loaded.append((read_path(path, delimiter, max_input_bytes),
-                               inputs.manifest_of.get(path)))
-            except ReadError as exc:
-                failures.append(exc.failure)
-    for number, (read, manifest_path) in enumerate(loaded):
-        table = drop_padding(read)
-        stated = manifests[manifest_path].organism if manifest_path is not None else None
-        chosen = (declared or stated or organisms.stated_by_file(table.path, base)
-                  or base.organism)
-        tspecs = base.for_organism(chosen.name)
-        tell(f"checking {Path(table.path).name} ({len(table.frame):,} rows)",
-             len(loaded) + number, 2 * len(loaded) + 1)
-        try:
-            types, type_findings = row_types(
-                table, default_type(table.path, output_type, tspecs), tspecs)
-        except ReadError as exc:
-            failures.append(exc.failure)
-            continue
-        tables.append((table, types, tspecs))
-        if judging and chosen.name not in judges:
-            judges[chosen.name] = OntologyJudge(tspecs, resolver)
-        raw = [*table.findings, *type_findings, *organisms.mismatch(table.frame, tspecs),
-               *_check_table(table, types, tspecs, judges.get(chosen.name))]
-        findings.extend(_locate(f, table, types, chosen.name) for f in reconcile(raw))
-
-    tell("release checks", 2 * len(loaded), 2 * len(loaded) + 1)
-    by_path = {t.path: (t, types, tspecs.organism.name) for t, types, tspecs in tables}
-    for table_path, finding in duplicate_tracks(
-        [(t.path, t.frame, types, tspecs.organism.name) for t, types, tspecs in tables],
-        {t.path: t.lines for t, _, _ in tables},
-    ):
-        findings.append(_locate(finding, *by_path[table_path]))
-
-    tracks_by_type: Counter[str] = Counter()
-    biosamples: dict[str, set[str]] = {name: set() for name in base.known_output_types}
-    rows = 0
-    for table, types, _ in tables:
-        rows += len(table.frame)
-        for otype, count in types[types != ""].value_counts().items():
-            tracks_by_type[str(otype)] += (int(count)
-                                           * base.known_output_types[str(otype)].tracks_per_row)
-        if "ontology_curie" in table.frame:
-            for otype, curies in table.frame.groupby(types)["ontology_curie"]:
-                if otype != "":
-                    biosamples[str(otype)].update(c for c in curies.unique() if c.strip())
-
-    counts: tuple[Count, ...] | None = None
-    if expect == "table1":
-        without = sorted({t.organism.name for _, _, t in tables if not t.organism.table1})
-        if without:
-            raise UsageError(f"there is no published Table 1 for {', '.join(without)}: "
-                             "--expect table1 compares human metadata only")
-        counts = tuple(
-            Count(s.name, tracks_by_type.get(s.name, 0), len(biosamples[s.name]),
-                  s.table1_tracks, s.table1_biosamples)
-            for s in base.output_types.values()
-        )
-        findings.extend(table1_findings(list(counts)))
-
-    kept = _adjusted(selection.filter(findings), severity or {}, per_file_ignores or {})
-    applied = None
-    if recorded is not None:
-        applied = baselines.apply(kept, recorded, Path(str(baseline)).resolve().parent,
-                                  [t.path for t, _ in loaded])
-        kept = list(applied.findings)
-    return Report(
-        findings=tuple(sorted(kept, key=_sort_key)),
-        baseline=None if applied is None else str(baseline),
-        baselined=0 if applied is None else applied.baselined,
-        fixed=() if applied is None else applied.fixed,
-        failures=tuple(failures),
-        files=tuple(t.path for t, _ in loaded),
-        organisms={t.path: tspecs.organism.name for t, _, tspecs in tables},
-        rows=rows,
-        skipped=sum(t.skipped for t, _, _ in tables),
-        tracks=sum(tracks_by_type.values()),
-        tracks_by_type=dict(sorted(tracks_by_type.items())),
-        counts=counts,
-        fail_on=threshold,
-        schemas=tuple(
-            {"output_type": s.name, "file": s.path.name, "sha256": s.sha256}
-            for s in base.known_output_types.values()
-        ),
-        ontologies=tuple(resolver.releases()),
-    )
+    options = _options(specs, organism, select, ignore, expect, fail_on, ontologies, baseline)
+    run = _Run()
+    _load(source, run, options.base, delimiter, max_input_bytes, tell)
+    _check_tables(run, options, output_type, tell)
+    tell("release checks", 2 * len(run.loaded), 2 * len(run.loaded) + 1)
+    _check_across(run)
+    tally = _tally(run, options.base)
+    counts = _table1(run, tally, options.base) if expect == "table1" else None
+    kept = _adjusted(options.selection.filter(run.findings), severity or {}, per_file_ignores or {})
+    return _report(run, options, tally, counts, kept, baseline)

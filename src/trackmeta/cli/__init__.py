@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _pipe_closed()
     except Exception as exc:  # the last line of defence: no traceback for users
-        from trackmeta.checking.pipeline import UsageError
+        from trackmeta.findings import UsageError
         from trackmeta.ontology.sources import OntologyError
         from trackmeta.specs.model import SpecError
 

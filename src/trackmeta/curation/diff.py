@@ -43,7 +43,7 @@ class ReleaseDiff:
 
 def _tracks(paths: Sequence[str | Path], organism: Any) -> dict[TrackId, dict[str, str]]:
     """Every track of a release by identity (a repeated identity gets `#2`, `#3` appended)."""
-    from trackmeta.checking.pipeline import default_type, row_types
+    from trackmeta.checking.output_types import default_type, row_types
     from trackmeta.io.readers import expand_paths, read_path
     from trackmeta.io.table import ReadError, drop_padding
     from trackmeta.specs.model import default_specs

@@ -1,0 +1,66 @@
+"""The output type of each row: named exactly in an `output_type` column, or given for the whole
+table (an option, or the file's name such as rna_seq.tsv), and served for the organism."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from trackmeta.findings import Failure, Finding, UsageError
+from trackmeta.io.table import ReadError, Table, table_stem
+from trackmeta.rules import rule
+from trackmeta.specs.model import Specs
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def row_types(table: Table, default: str | None, specs: Specs) -> tuple[pd.Series, list[Finding]]:
+    """The canonical output type of each row ('' where unknown or not served), with TM005 and
+    TM009 findings. Values must name the type exactly (RNA_SEQ or OutputType.RNA_SEQ)."""
+    import pandas as pd
+
+    frame = table.frame
+    if "output_type" not in frame:
+        if default is None:
+            raise ReadError(Failure(
+                "cannot tell the output type: the table has no output_type column, the file "
+                "name names no output type (e.g. rna_seq.tsv); pass --output-type", table.path))
+        if default not in specs.output_types:
+            finding = dataclasses.replace(_type_finding(default, specs, 0), row=None, line=1)
+            return pd.Series("", index=frame.index, dtype=object), [finding]
+        return pd.Series(default, index=frame.index, dtype=object), []
+    distinct = {v: specs.output_type(v) for v in frame["output_type"].unique()}
+    types = frame["output_type"].map({v: s.name if s else "" for v, s in distinct.items()})
+    findings = []
+    unknown = types == ""
+    for row, value in zip(frame.index[unknown], frame["output_type"][unknown], strict=True):
+        findings.append(_type_finding(str(value), specs, int(row)))
+    return types, findings
+
+
+def _type_finding(value: str, specs: Specs, row: int) -> Finding:
+    organism = specs.organism
+    known = specs.known_output_types.get(value.removeprefix("OutputType."))
+    if known is not None:
+        return rule("TM009").finding(
+            f"output type {known.name} is not served for {organism.name} ({organism.title})",
+            column="output_type", value=value, expected=", ".join(specs.output_types), row=row)
+    closest = specs.closest_output_type(value)
+    hint = f"; did you mean {closest}?" if closest else ""
+    return rule("TM005").finding(
+        f"output_type {value!r} is not an output type name{hint}",
+        column="output_type", value=value, expected=", ".join(specs.output_types),
+        fix=closest if closest in specs.output_types else None, row=row)
+
+
+def default_type(path: str, given: str | None, specs: Specs) -> str | None:
+    if given is not None:
+        spec = specs.output_type_named(given)
+        if spec is None:
+            raise UsageError(f"unknown output type {given!r}; choose from "
+                             + ", ".join(specs.known_output_types))
+        return spec.name
+    inferred = specs.output_type_named(table_stem(Path(path)))
+    return inferred.name if inferred else None
