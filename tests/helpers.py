@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,11 @@ REAL_TSV = SHARED / "alphagenome_human_track_metadata_2025-08.tsv"
 needs_shared = pytest.mark.skipif(
     not REAL_TSV.is_file(),
     reason=f"the real AlphaGenome metadata is not at {REAL_TSV} (../shared beside the checkout)",
+)
+
+needs_sdk = pytest.mark.skipif(
+    importlib.util.find_spec("alphagenome") is None,
+    reason="needs the alphagenome SDK: pip install 'trackmeta[alphagenome]'",
 )
 
 

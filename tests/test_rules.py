@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 import trackmeta
-from tests.helpers import edited, to_text, valid_lines
+from tests.helpers import FIXTURES, edited, to_text, valid_lines
 from trackmeta.rules import RULES
+
+TEXTPROTO = FIXTURES / "metadata.textproto"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,10 @@ CASES = [
     Case("TM009", "pass", valid),
     Case("TM010", "fail", lambda: to_text([[*f, ""] for f in valid_lines()]), ((1, ""),)),
     Case("TM010", "pass", valid),
+    Case("TM011", "fail", lambda: TEXTPROTO.read_text().replace(
+        '      assay: "DNase-seq"\n', '      assay: "DNase-seq"\n      tissue_code: "X"\n', 1),
+         ((17, None),), name="metadata.textproto"),
+    Case("TM011", "pass", TEXTPROTO.read_text, name="metadata.textproto"),
     Case("TM101", "fail", cell(6, "biosample_type", ""), ((6, "biosample_type"),)),
     Case("TM101", "pass", cell(8, "gtex_tissue", "")),  # optional for RNA_SEQ
     Case("TM102", "fail", cell(8, "histone_mark", "H3K27ac"), ((8, "histone_mark"),)),

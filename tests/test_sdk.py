@@ -1,16 +1,15 @@
-"""The official formats through the alphagenome SDK: textproto, binary protobuf, OutputMetadata."""
+"""The official formats: textproto, binary protobuf (read without the SDK: tests/test_proto.py), and
+the SDK's OutputMetadata object."""
 
 from __future__ import annotations
 
-import builtins
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
 import trackmeta
-from tests.helpers import FIXTURES, REAL_TSV, SHARED, needs_shared
+from tests.helpers import FIXTURES, REAL_TSV, SHARED, needs_sdk, needs_shared
 from trackmeta.io.readers import read_path
 from trackmeta.io.table import drop_padding
 
@@ -32,6 +31,7 @@ def test_textproto_values_become_table_values() -> None:
         "CL:0000084", ".", "primary_cell", "single", "False", "DNASE")
 
 
+@needs_sdk
 def test_binary_protobuf(tmp_path: Path) -> None:
     from alphagenome.protos import dna_model_service_pb2
     from google.protobuf import text_format
@@ -43,6 +43,7 @@ def test_binary_protobuf(tmp_path: Path) -> None:
     assert [(f.line, f.row, f.code) for f in report.findings] == [(None, 1, "TM105")]
 
 
+@needs_sdk
 def test_sdk_output_metadata_object() -> None:
     from alphagenome.models import dna_client
     from alphagenome.protos import dna_model_service_pb2
@@ -61,20 +62,6 @@ def test_corrupt_textproto_is_exit_2(tmp_path: Path) -> None:
     path.write_text("output_metadata { output_type: NOT_A_TYPE }\n")
     report = trackmeta.check(path)
     assert report.exit_code == 2 and "MetadataResponse" in report.failures[0].message
-
-
-def test_without_the_extra_the_message_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_import = builtins.__import__
-
-    def no_alphagenome(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name.startswith("alphagenome"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_alphagenome)
-    report = trackmeta.check(TEXTPROTO)
-    assert report.exit_code == 2
-    assert "pip install 'trackmeta[alphagenome]'" in report.failures[0].message
 
 
 @needs_shared

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import trackmeta
-from tests.helpers import REAL_TSV, REPO, VALID, needs_shared
+from tests.helpers import REAL_TSV, REPO, VALID, needs_sdk, needs_shared
 from trackmeta.cli import main
 
 Capture = pytest.CaptureFixture[str]
@@ -64,6 +64,7 @@ def test_splice_sites_are_usable_with_any_term() -> None:
     assert without.availability == {"SPLICE_SITES": "any-term"}
 
 
+@needs_sdk
 def test_sdk_types_in_and_out() -> None:
     from alphagenome.data import ontology
     from alphagenome.models import dna_client
@@ -275,6 +276,7 @@ class FakeModel:
         return ["output"]
 
 
+@needs_sdk
 def test_guard_checks_before_the_call_and_passes_the_rest_through() -> None:
     from alphagenome.data import ontology
     from alphagenome.models.dna_client import Organism, OutputType

@@ -110,6 +110,12 @@ _ALL = (
          "and no check can judge.",
          "`name\\tstrand\\t` (a trailing tab).",
          "Remove the trailing delimiter, or name the column."),
+    Rule("TM011", "unknown-proto-field", I,
+         "The protobuf metadata carries a field the descriptor trackmeta declares does not know.",
+         "A newer AlphaGenome proto may add fields; trackmeta reads past them, so nothing in them "
+         "is checked.",
+         "`tissue_code: \"X\"` inside a track's `metadata { ... }`.",
+         "Upgrade trackmeta if the field is official; otherwise remove it."),
     Rule("TM101", "missing-value", E,
          "A column the output type requires is empty on this row.",
          "A track without, say, its ontology term cannot be selected or interpreted.",

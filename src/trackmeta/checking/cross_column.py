@@ -81,9 +81,9 @@ def duplicate_tracks(
         if "name" not in frame:
             continue
         strand = frame["strand"] if "strand" in frame else pd.Series("", index=frame.index)
-        parts.append(pd.DataFrame({
+        parts.append(pd.DataFrame({  # object: a path may hold bytes no string dtype can encode
             "path": path, "row": frame.index, "organism": organism, "type": types.to_numpy(),
-            "name": frame["name"].to_numpy(), "strand": strand.to_numpy()}))
+            "name": frame["name"].to_numpy(), "strand": strand.to_numpy()}, dtype=object))
     if not parts:
         return
     tracks = pd.concat(parts, ignore_index=True)

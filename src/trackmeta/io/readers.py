@@ -113,13 +113,13 @@ def read_path(path: Path, delimiter: str | None = None, limit: int = DEFAULT_MAX
         raise ReadError(exc.failure) from None
     if data[:4] == b"PAR1":
         return _read_parquet(data, where)
-    from trackmeta.io import sdk
+    from trackmeta.io import proto
 
     name = path.name.lower()
-    if sdk.is_textproto(data) or name.endswith((".textproto", ".pbtxt", ".txtpb")):
-        return sdk.read_proto(data, where, text=True)
+    if proto.is_textproto(data) or name.endswith(proto.TEXT_SUFFIXES):
+        return proto.read(data, where, text=True)
     if name.endswith((".binpb", ".pb")):
-        return sdk.read_proto(data, where, text=False)
+        return proto.read(data, where, text=False)
     return read_text(data, where, delimiter)
 
 

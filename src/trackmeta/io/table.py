@@ -78,7 +78,7 @@ def drop_padding(table: Table) -> Table:
     frame = table.frame
     if "name" not in frame:
         return table
-    padding = (frame["name"] == PADDING).to_numpy()
+    padding = (frame["name"] == PADDING).to_numpy(copy=True)  # written to below
     if not padding.any():
         return table
     for column in frame.columns:

@@ -93,29 +93,20 @@ def _text_rows(data: bytes, where: str) -> Iterator[Row]:
                             "`trackmeta check`") from None
 
 
-def _proto_rows(data: bytes, where: str, text: bool, specs: Specs) -> Iterator[Row]:
-    from trackmeta.io.sdk import parse_response
+def _proto_rows(data: bytes, where: str, text: bool) -> Iterator[Row]:
+    from trackmeta.io import proto
     from trackmeta.io.table import ReadError
 
     try:
-        response = parse_response(data, where, text)
+        response = proto.parse(data, where, text)
     except ReadError as exc:
         raise MetadataError(f"{where}: {exc.failure.message}") from None
-    from alphagenome.protos import dna_model_pb2
-
-    for block in response.output_metadata:
-        otype = dna_model_pb2.OutputType.Name(block.output_type).removeprefix("OUTPUT_TYPE_")
-        payload = block.WhichOneof("payload")
-        tracks = block.junctions.metadata if payload == "junctions" else block.tracks.metadata
-        for track in tracks:
-            term = track.ontology_term
-            if not term.ontology_type:
-                continue
-            prefix = dna_model_pb2.OntologyType.Name(term.ontology_type).removeprefix(
-                "ONTOLOGY_TYPE_")
-            decl = specs.ontologies.get(prefix)
-            width = decl.id_digits if decl is not None else 7
-            yield otype, f"{prefix}:{term.id:0{width}d}", track.biosample.name
+    for block in response.blocks:
+        for record in block.records:
+            term = record.get("ontology_term")
+            if term is not None and term.get("ontology_type", 0):
+                yield (block.output_type, proto.curie(term),
+                       record.get("biosample", {}).get("name", ""))
 
 
 def _frame_rows(frame: Any, otype: str | None = None) -> Iterator[Row]:
@@ -196,7 +187,7 @@ def _load_path(path: Path, specs: Specs) -> Availability:
 
 
 def _read_path(path: Path, specs: Specs) -> Availability:
-    from trackmeta.io import sdk
+    from trackmeta.io import proto
     from trackmeta.io.safe import InputError, read_bytes
 
     try:
@@ -214,10 +205,10 @@ def _read_path(path: Path, specs: Specs) -> Availability:
         import pandas as pd
 
         built = _count(_frame_rows(pd.read_parquet(io.BytesIO(data))), specs, where)
-    elif sdk.is_textproto(data) or name.endswith((".textproto", ".pbtxt", ".txtpb")):
-        built = _count(_proto_rows(data, where, True, specs), specs, where)
+    elif proto.is_textproto(data) or name.endswith(proto.TEXT_SUFFIXES):
+        built = _count(_proto_rows(data, where, True), specs, where)
     elif name.endswith((".binpb", ".pb")):
-        built = _count(_proto_rows(data, where, False, specs), specs, where)
+        built = _count(_proto_rows(data, where, False), specs, where)
     else:
         built = _count(_text_rows(data, where), specs, where)
     _BY_CONTENT[key] = built
