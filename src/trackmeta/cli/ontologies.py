@@ -21,12 +21,17 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = commands.add_parser(
         "ontologies", help="list the declared ontology releases, or pull release files",
         description="Without an action: list every declared ontology and the exact release used. "
-                    "`pull [PREFIX ...]`: fetch the declared release files by their versioned "
-                    "URLs, verify their sha256 and record them in a lock file; then use one with "
+                    "`pull [PREFIX ...]`: fetch the pinned releases by their versioned URLs, "
+                    "verify them and record their sha256 in a lock beside the configuration (a "
+                    "cached copy that verifies is not fetched again); then use one with "
                     "--ontology PREFIX=pulled.")
     listing.add_argument("action", nargs="?", choices=("list", "pull"), default="list")
     listing.add_argument("prefixes", nargs="*", metavar="PREFIX")
     listing.add_argument("--mirror", metavar="URL", help="fetch from this host instead of the PURL's")
+    listing.add_argument("--version", dest="release_version", metavar="VERSION",
+                         help="pull: an older declared release, named by its version")
+    listing.add_argument("--force", action="store_true",
+                         help="pull: download again even when a cached copy verifies")
     add_format_option(listing)
     add_ontology_option(listing)
     add_config_options(listing)
@@ -65,6 +70,8 @@ def _pull(args: argparse.Namespace) -> int:
     for prefix in wanted:
         if prefix not in decls:
             return error(f"{prefix} is not a declared ontology")
-        done = pull(decls[prefix], mirror=args.mirror)
-        say(f"{done.prefix} {done.version}: {done.path} (sha256 {done.sha256[:12]}... verified)")
+        done = pull(decls[prefix], version=args.release_version, mirror=args.mirror,
+                    force=args.force)
+        how = "downloaded and verified" if done.downloaded else "cached copy verified, not fetched"
+        say(f"{done.prefix} {done.version}: {done.path} (sha256 {done.sha256[:12]}..., {how})")
     return 0

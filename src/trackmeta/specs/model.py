@@ -66,11 +66,13 @@ class OutputTypeSpec:
 
 @dataclass(frozen=True)
 class PullDecl:
-    """A release file that `trackmeta ontologies pull` may fetch, with its checksum."""
+    """A release file that `trackmeta ontologies pull` may fetch; without a declared checksum,
+    the first verified pull records one in the lock."""
 
     version: str
     url: str
-    sha256: str
+    sha256: str | None = None
+    version_in_file: bool = True  # the file states its version (verifies a first pull)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class OntologyDecl:
     release_sha256: str | None
     pull: PullDecl | None
     history: tuple[BundledRelease, ...] = ()  # older releases, newest first
+    older_pulls: tuple[PullDecl, ...] = ()  # pulled only when asked for by version
 
 
 @dataclass(frozen=True)
@@ -431,6 +434,7 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
             release_sha256=release.get("sha256"),
             pull=PullDecl(**raw["pull"]) if "pull" in raw else None,
             history=tuple(BundledRelease(**old) for old in raw.get("history", ())),
+            older_pulls=tuple(PullDecl(**old) for old in raw.get("older_pulls", ())),
         )
 
     types_raw = _load(ontologies / "biosample_types.yaml",
