@@ -51,7 +51,7 @@ def test_action_steps_run_locally(table: str, status: str, tmp_path: Path) -> No
     steps = _steps()
     values = {"github.action_path": str(REPO), "runner.os": "Linux", "runner.temp": str(tmp_path),
               "inputs.paths": table, "inputs.args": "--organism human",
-              "inputs.sarif-file": "out.sarif"}
+              "inputs.sarif-file": "out.sarif", "inputs.html-report": "true"}
     code, outputs = _run_step(steps["cache-key"], values, tmp_path)
     assert code == 0 and re.fullmatch(r"trackmeta-Linux-[\d.]+-[0-9a-f]{16}", outputs["key"])
     code, outputs = _run_step(steps["check"], values, tmp_path)
@@ -60,6 +60,7 @@ def test_action_steps_run_locally(table: str, status: str, tmp_path: Path) -> No
         sarif = json.loads((tmp_path / "out.sarif").read_text())
         assert sarif["version"] == "2.1.0"
         assert (tmp_path / "summary.md").read_text().startswith("## trackmeta")
+        assert (tmp_path / "trackmeta-report.html").read_text().startswith("<!DOCTYPE html>")
     values["steps.check.outputs.exit-code"] = outputs["exit-code"]
     code, _ = _run_step(steps["verdict"], values, tmp_path)
     assert code == int(status)

@@ -8,7 +8,7 @@ Escapes are visible and reversible: ESC becomes `\\x1b`, a byte of a non-UTF-8 f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees
@@ -45,6 +45,29 @@ def workflow(text: str, prop: bool = False) -> str:
     """A GitHub Actions workflow command's message (or property, with `prop`)."""
     text = terminal(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def azure(text: str, prop: bool = False) -> str:
+    """An Azure Pipelines logging command's message (or property, with `prop`), as its
+    documentation escapes them."""
+    text = terminal(text.replace("%", "%AZP25").replace("\r", "%0D").replace("\n", "%0A"))
+    return text.replace(";", "%3B").replace("]", "%5D") if prop else text
+
+
+def html(text: str) -> str:
+    """Text for an HTML element or a quoted attribute: markup characters as entities, controls
+    shown escaped."""
+    import html as markup
+
+    return markup.escape(terminal(text), quote=True)
+
+
+def html_table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A plain HTML table of text, every cell escaped: the notebook views of small results."""
+    cells = "".join("<tr>" + "".join(f"<td>{html(str(c))}</td>" for c in row) + "</tr>"
+                    for row in rows)
+    names = "".join(f"<th>{html(h)}</th>" for h in head)
+    return f"<table><thead><tr>{names}</tr></thead><tbody>{cells}</tbody></table>"
 
 
 def deep(value: Any, clean: Callable[[str], str]) -> Any:

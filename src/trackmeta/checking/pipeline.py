@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from trackmeta.checking.edits import reconcile
 from trackmeta.checking.output_types import default_type, row_types
@@ -271,6 +271,36 @@ def _table1(run: _Run, tally: _Tally, base: Specs) -> tuple[Count, ...]:
     return counts
 
 
+def _matrix(run: _Run, findings: list[Finding]) -> dict[str, dict[str, tuple[int, int]]]:
+    """Tracks and findings per output type and biosample type (a finding of a row counts once;
+    findings of no row, such as Table 1's, are in no cell)."""
+    import pandas as pd
+
+    cells: dict[tuple[str, str], list[int]] = {}
+    kinds_of: dict[str, tuple[pd.Series, pd.Series]] = {}
+    for table, types, tspecs in run.tables:
+        frame = table.frame
+        kinds = (frame["biosample_type"].where(frame["biosample_type"] != "", "(none)")
+                 if "biosample_type" in frame else pd.Series("(none)", index=frame.index))
+        kinds_of[table.path] = (types, kinds)
+        known = types != ""
+        pairs = pd.DataFrame({"type": types[known], "kind": kinds[known]}).value_counts()
+        for pair, n in pairs.items():
+            written, sample = (str(part) for part in cast("tuple[Any, Any]", pair))
+            per_row = tspecs.known_output_types[written].tracks_per_row
+            cells.setdefault((written, sample), [0, 0])[0] += int(n) * per_row
+    for f in findings:
+        if f.row is None or f.path not in kinds_of:
+            continue
+        types, kinds = kinds_of[f.path]
+        if f.row in types.index and types.at[f.row] != "":
+            cells[(str(types.at[f.row]), str(kinds.at[f.row]))][1] += 1
+    matrix: dict[str, dict[str, tuple[int, int]]] = {}
+    for (otype, kind), (tracks, found) in sorted(cells.items()):
+        matrix.setdefault(otype, {})[kind] = (tracks, found)
+    return matrix
+
+
 def _report(run: _Run, options: _Options, tally: _Tally, counts: tuple[Count, ...] | None,
             kept: list[Finding], baseline: str | Path | None) -> Report:
     """The Report: findings less the baselined ones, sorted by place; what was read and used."""
@@ -301,6 +331,7 @@ def _report(run: _Run, options: _Options, tally: _Tally, counts: tuple[Count, ..
             for s in base.known_output_types.values()
         ),
         ontologies=tuple(options.resolver.releases()),
+        matrix=_matrix(run, kept),
     )
 
 

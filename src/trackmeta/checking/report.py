@@ -6,11 +6,14 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trackmeta._version import __version__
 from trackmeta.checking.release import Count
 from trackmeta.findings import Failure, Finding, Severity
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
@@ -33,6 +36,8 @@ class Report:
     baseline: str | None = None  # the baseline file applied, if any
     baselined: int = 0  # findings the baseline holds, not reported
     fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
+    # output type -> biosample type -> (tracks, findings): where a release's findings sit
+    matrix: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -90,6 +95,25 @@ class Report:
             "schemas": list(map(dict, self.schemas)),
             "ontologies": list(map(dict, self.ontologies)),
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per finding (code, name, severity, path, line, column, value, expected, fix,
+        track), as pandera users expect `failure_cases`."""
+        import pandas as pd
+
+        columns = ("code", "name", "severity", "path", "line", "column", "value", "expected",
+                   "fix", "track", "message")
+        return pd.DataFrame(
+            [(f.code, f.name, str(f.severity), f.path, f.line, f.column, f.value, f.expected,
+              f.fix, str(f.track) if f.track is not None else None, f.message)
+             for f in self.findings], columns=list(columns)).astype({"line": "Int64"})
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the HTML report's summary and rule counts."""
+        from trackmeta.render.html import render
+        from trackmeta.render.options import RenderOptions
+
+        return render(self, RenderOptions(compact=True))
 
     def to_json(self, indent: int | None = 2) -> str:
         from trackmeta import escape

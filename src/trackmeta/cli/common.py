@@ -13,7 +13,7 @@ from trackmeta import escape
 
 EXIT_FAILURE = 2
 EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, as `yes | head` ends
-FORMATS = ("text", "json", "sarif", "junit", "github")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "rdjsonl", "azure", "html")
 
 
 def say(*parts: object, file: TextIO | None = None) -> None:

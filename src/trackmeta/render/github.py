@@ -7,10 +7,11 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from trackmeta import escape
-from trackmeta.checking.report import Report
 from trackmeta.findings import Severity
+from trackmeta.render.options import relative
 
 if TYPE_CHECKING:
+    from trackmeta.checking.report import Report
     from trackmeta.render.options import RenderOptions
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -24,7 +25,7 @@ def render(report: Report, options: RenderOptions) -> str:
         shown[f.code] += 1
         if shown[f.code] > options.annotations_per_rule:
             continue
-        props = [f"file={escape.workflow(f.path, True)}"] if f.path else []
+        props = [f"file={escape.workflow(relative(f.path), True)}"] if f.path else []
         if f.line is not None:
             props.append(f"line={f.line}")
         props.append(f"title={escape.workflow(f'{f.code} {f.name}', True)}")

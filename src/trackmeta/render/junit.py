@@ -6,10 +6,13 @@ import socket
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from trackmeta import escape
-from trackmeta.checking.report import Report
 from trackmeta.findings import Finding
+
+if TYPE_CHECKING:
+    from trackmeta.checking.report import Report
 
 
 def _fails(report: Report, finding: Finding) -> bool:

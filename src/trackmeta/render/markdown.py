@@ -4,10 +4,13 @@ the first findings of each rule."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from trackmeta import escape
-from trackmeta.checking.report import Report
 from trackmeta.rules import RULES
+
+if TYPE_CHECKING:
+    from trackmeta.checking.report import Report
 
 FIRST = 5
 

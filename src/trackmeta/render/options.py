@@ -1,7 +1,9 @@
-"""What a reader of a report may ask of its rendering, beside the format."""
+"""What a reader of a report may ask of its rendering, beside the format; and the one way every
+renderer names a file (relative to the working directory, where CI systems attach findings)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -10,3 +12,11 @@ class RenderOptions:
     statistics: bool = False  # text: a count per rule at the end
     color: bool = False  # text: ANSI colours (a terminal, NO_COLOR unset, or FORCE_COLOR)
     annotations_per_rule: int = 10  # github: the rest of a rule's findings are summarised
+    compact: bool = False  # html: the notebook view, without the per-file tables
+
+
+def relative(path: str) -> str:
+    """A path relative to the working directory with / separators; `<stdin>` and the like kept."""
+    if path.startswith("<"):
+        return path
+    return os.path.relpath(os.path.abspath(path)).replace(os.sep, "/")

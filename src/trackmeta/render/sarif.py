@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from trackmeta import escape
 from trackmeta._version import __version__
-from trackmeta.checking.report import Report
 from trackmeta.findings import Finding, Severity
+from trackmeta.render.options import relative
 from trackmeta.rules import RULES, Rule
+
+if TYPE_CHECKING:
+    from trackmeta.checking.report import Report
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -30,8 +32,7 @@ SRCROOT = "%SRCROOT%"
 
 def uri(path: str) -> str:
     """A path relative to the working directory, as a URI reference."""
-    relative = os.path.relpath(os.path.abspath(path)) if not path.startswith("<") else path
-    return quote(relative.replace(os.sep, "/"), safe="/", errors="surrogateescape")
+    return quote(relative(path), safe="/", errors="surrogateescape")
 
 
 def fingerprint(f: Finding) -> str:

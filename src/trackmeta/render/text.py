@@ -9,10 +9,10 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from trackmeta import escape
-from trackmeta.checking.report import Report
 from trackmeta.findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from trackmeta.checking.report import Report
     from trackmeta.render.options import RenderOptions
 
 SHOWN_PLACES = 3  # line numbers shown for a collapsed message

@@ -93,6 +93,17 @@ class SearchResult:
     matches: tuple[Match, ...]
     more: int  # matches beyond the limit, not shown
 
+    def _repr_html_(self) -> str:
+        """The notebook view: one row per match, with its tracks where metadata was given."""
+        from trackmeta import escape
+
+        rows = [(m.curie, m.label, m.matched, m.kind, f"{m.score:.0f}",
+                 "" if m.tracks is None else ", ".join(f"{t} {n}" for t, n in m.tracks.items()))
+                for m in self.matches]
+        more = f"<p>{self.more} more matches not shown</p>" if self.more else ""
+        return escape.html_table(("CURIE", "label", "matched", "how", "score", "tracks"),
+                                 rows) + more
+
 
 def search(
     query: str,

@@ -57,6 +57,20 @@ class TermCheck:
     warnings: tuple[str, ...] = ()
     usable: bool | None = None  # None: unknown without metadata
 
+    def _repr_html_(self) -> str:
+        """The notebook view: the verdict, the tracks per output type, the suggestions."""
+        from trackmeta import escape
+
+        verdict = {True: "usable", False: "not usable", None: "unknown (no metadata)"}[self.usable]
+        rows = [("term", f"{self.curie} {self.label or ''}".strip()), ("status", self.status),
+                ("verdict", verdict), ("message", self.message)]
+        rows += [(f"tracks: {otype}", str(n)) for otype, n in (self.tracks or {}).items()]
+        rows += [(f"instead, for {otype}", ", ".join(
+                     f"{s.curie} {s.label or ''} ({s.relation}, {s.tracks} tracks)" for s in found))
+                 for otype, found in self.suggestions.items() if found]
+        rows += [("warning", w) for w in self.warnings]
+        return escape.html_table(("", ""), rows)
+
 
 class TermValidationError(ValueError):
     """Raised by validate_request: every problem at once, with the checks for programs."""
