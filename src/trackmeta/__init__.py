@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from trackmeta.identity import TrackId
     from trackmeta.ontology.resolver import Resolution
     from trackmeta.request.guard import GuardedModel, guard
+    from trackmeta.request.plan import TrackPlan, tracks
     from trackmeta.request.resolve import resolve
     from trackmeta.request.search import Match, SearchResult, search
     from trackmeta.request.terms import (
@@ -50,6 +51,7 @@ __all__ = [
     "TermValidationError",
     "TermWarning",
     "TrackId",
+    "TrackPlan",
     "__version__",
     "check",
     "check_terms",
@@ -59,6 +61,7 @@ __all__ = [
     "guard",
     "resolve",
     "search",
+    "tracks",
     "validate_request",
 ]
 
@@ -85,6 +88,8 @@ _LAZY = {
     "ReleaseDiff": ("trackmeta.curation.diff", "ReleaseDiff"),
     "drift": ("trackmeta.curation.drift", "drift"),
     "DriftReport": ("trackmeta.curation.drift", "DriftReport"),
+    "tracks": ("trackmeta.request.plan", "tracks"),
+    "TrackPlan": ("trackmeta.request.plan", "TrackPlan"),
     "RULES": ("trackmeta.rules", "RULES"),
     "Rule": ("trackmeta.rules", "Rule"),
 }

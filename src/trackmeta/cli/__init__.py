@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from trackmeta._version import __version__
-from trackmeta.cli import baseline, check, config, curation, fix, ontologies, rules, terms
+from trackmeta.cli import baseline, check, config, curation, fix, ontologies, rules, terms, tracks
 from trackmeta.cli.common import EXIT_FAILURE, EXIT_PIPE_CLOSED, error, flags_of, say
 
 __all__ = ["build_parser", "entry", "main"]
@@ -34,7 +34,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "An ontology-aware validator for genomic track metadata (AlphaGenome output metadata). "
         "Exit status: 0 clean, 1 findings, 2 trackmeta could not do its job."))
     parser.add_argument("--version", action="version", version=f"trackmeta {__version__}")
-    modules = (check, baseline, fix, curation, config, terms, ontologies, rules)
+    modules = (check, baseline, fix, curation, config, terms, tracks, ontologies, rules)
     every = ",".join(name for m in modules for name in m.COMMANDS)  # usage names them all
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
                                      metavar=f"{{{every}}}")

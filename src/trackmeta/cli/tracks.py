@@ -1,0 +1,66 @@
+"""`trackmeta tracks`: exactly which tracks a request returns, and the ontology_terms to pass."""
+
+from __future__ import annotations
+
+import argparse
+
+from trackmeta.cli.common import (
+    add_config_options,
+    add_format_option,
+    add_ontology_option,
+    add_organism_option,
+    error,
+    say,
+    say_json,
+)
+from trackmeta.settings import Settings
+
+COMMANDS = ("tracks",)
+
+
+def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    tracks = commands.add_parser(
+        "tracks", help="the tracks a request returns, and the ontology_terms list to pass",
+        description="For each TERM (a CURIE, in any form the AlphaGenome client accepts), the "
+                    "tracks a request for the output types returns, read from the metadata, "
+                    "grouped by term, and the exact ontology_terms list to pass. The client "
+                    "never expands a term to the terms under it: --descendants lists them, "
+                    "with their tracks. Exit 1 when a term returns no track.")
+    tracks.add_argument("terms", nargs="+", metavar="TERM")
+    tracks.add_argument("--output-type", dest="output_types", action="append", required=True,
+                        metavar="TYPE", help="requested output type (repeatable)")
+    tracks.add_argument("--metadata", required=True, metavar="PATH",
+                        help="metadata table or official protobuf file")
+    tracks.add_argument("--descendants", action="store_true",
+                        help="also the terms under each TERM (is_a, part_of) that have tracks")
+    tracks.add_argument("--where", action="append", metavar="COLUMN=VALUE",
+                        help="only tracks whose metadata column holds VALUE exactly (repeatable; "
+                             "e.g. transcription_factor=CTCF, strand=+, genetically_modified=False)")
+    add_format_option(tracks, ("text", "json", "tsv"))
+    add_organism_option(tracks)
+    add_ontology_option(tracks)
+    add_config_options(tracks)
+    tracks.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from trackmeta.findings import UsageError
+    from trackmeta.request.plan import COLUMNS, iter_lines, tracks
+
+    try:
+        result = tracks(args.terms, args.output_types, args.metadata,
+                        descendants=args.descendants, where=args.where,
+                        organism=settings.organism, ontologies=settings.ontologies)
+    except UsageError as exc:
+        return error(str(exc))
+    if args.format == "json":
+        say_json(result.to_dict())
+    elif args.format == "tsv":
+        say("\t".join(("term", "curie", "output_type", *COLUMNS)))
+        for track in result.tracks:
+            say("\t".join(track.to_dict().values()))
+    else:
+        for line in iter_lines(result):
+            say(line)
+    empty = any(t.curie is None or not any(t.tracks.values()) for t in result.terms)
+    return 1 if empty else 0

@@ -1,0 +1,132 @@
+"""The track planner: the client's CURIE forms, the exact tracks a request returns, descendants
+in the pinned release's closure, filters, and the organism of the metadata."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import trackmeta
+from tests.helpers import FIXTURES, SHARED, VALID, needs_sdk, needs_shared, run_cli
+from trackmeta.findings import UsageError
+from trackmeta.request.plan import canonical
+
+TEXTPROTO = FIXTURES / "metadata.textproto"
+HUMAN_TSV = SHARED / "alphagenome_human_track_metadata_2025-08.tsv"
+MOUSE = SHARED / "OutputMetadataResponse_ORGANISM_MUS_MUSCULUS.textproto"
+
+
+@pytest.mark.parametrize(("given", "curie", "fix"), [
+    ("CL:0000084", "CL:0000084", None),
+    ("UBERON:2048", "UBERON:0002048", None),  # from_curie reads the id with int()
+    ("uberon:0002048", None, "UBERON:0002048"),  # the type is case sensitive
+    ("UBERON_0002048", None, "UBERON:0002048"),
+    ("http://purl.obolibrary.org/obo/CL_0000084", None, "CL:0000084"),
+    ("MONDO:0005086", None, None),
+    ("CL:84a", None, None),
+])
+def test_curie_forms_as_the_client_reads_them(given: str, curie: str | None, fix: str | None) -> None:
+    read = canonical(given)
+    assert (read.curie, read.fix) == (curie, fix)
+    assert (read.problem is None) == (curie is not None)
+
+
+@needs_sdk
+def test_the_sdk_agrees_on_every_form() -> None:
+    from alphagenome.data import ontology
+
+    for given in ("CL:0000084", "UBERON:2048", "uberon:0002048", "UBERON_0002048", "MONDO:1"):
+        try:
+            theirs: str | None = ontology.from_curie(given).ontology_curie
+        except ValueError:
+            theirs = None
+        assert canonical(given).curie == theirs, given
+    assert canonical(ontology.from_curie("CL:84")).curie == "CL:0000084"
+
+
+def test_exact_tracks_per_term_and_type() -> None:
+    plan = trackmeta.tracks(["CL:0000084", "CL:0000047"], ["ATAC", "DNASE"], VALID)
+    assert plan.curies == ["CL:0000084", "CL:0000047"]
+    assert [(t.curie, t.output_type, t.values["name"]) for t in plan.tracks] == [
+        ("CL:0000084", "ATAC", "CL:0000084 ATAC-seq"), ("CL:0000084", "DNASE", "CL:0000084 DNase-seq"),
+        ("CL:0000047", "DNASE", "CL:0000047 DNase-seq")]
+    assert plan.terms[1].tracks == {"ATAC": 0, "DNASE": 1}
+
+
+def test_the_textproto_plans_as_its_table() -> None:
+    plan = trackmeta.tracks(["CL:0000084"], ["DNASE"], TEXTPROTO)
+    assert [t.values["name"] for t in plan.tracks] == ["CL:0000084 DNase-seq"]
+
+
+def test_filters_are_exact_and_named_columns_only() -> None:
+    plan = trackmeta.tracks(["CL:0000062", "CL:0000115"], ["CHIP_TF"], VALID,
+                            where=["transcription_factor=CTCF", "strand=."])
+    assert len(plan.tracks) == 2
+    assert trackmeta.tracks(["CL:0000062"], ["CHIP_TF"], VALID,
+                            where={"transcription_factor": "ctcf"}).tracks == ()
+    with pytest.raises(UsageError, match="no such column"):
+        trackmeta.tracks(["CL:0000062"], ["CHIP_TF"], VALID, where=["target=CTCF"])
+    with pytest.raises(UsageError, match="COLUMN=VALUE"):
+        trackmeta.tracks(["CL:0000062"], ["CHIP_TF"], VALID, where=["CTCF"])
+
+
+def test_descendants_come_from_the_pinned_closure() -> None:
+    from trackmeta.ontology.resolver import resolver_for
+    from trackmeta.specs.model import default_specs
+
+    plan = trackmeta.tracks(["CL:0002319"], ["RNA_SEQ", "DNASE"], VALID, descendants=True)
+    included = plan.terms[0].included
+    assert included[0] == "CL:0002319" and "CL:0000047" in included
+    resolver = resolver_for(default_specs(), None)
+    assert all("CL:0002319" in resolver.ancestors(c) for c in included[1:])
+    assert trackmeta.tracks(["CL:0002319"], ["RNA_SEQ"], VALID).tracks == ()  # no expansion
+
+
+def test_the_metadata_organism_wins_and_a_contradiction_is_an_error(tmp_path: Path) -> None:
+    official = tmp_path / "OutputMetadataResponse_ORGANISM_MUS_MUSCULUS.textproto"
+    official.write_bytes(TEXTPROTO.read_bytes().replace(b"OUTPUT_TYPE_PROCAP", b"OUTPUT_TYPE_CAGE"))
+    assert trackmeta.tracks(["CL:0000084"], ["DNASE"], official).organism == "mouse"
+    with pytest.raises(UsageError, match=r"mouse metadata .* for human"):
+        trackmeta.tracks(["CL:0000084"], ["DNASE"], official, organism="human")
+
+
+def test_cli_json_and_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "tracks", "CL:0000084", "--output-type", "ATAC",
+                           "--metadata", str(VALID), "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["terms"] == ["CL:0000084"]
+    assert document["tracks"][0]["curie"] == "CL:0000084"
+    assert set(document["tracks"][0]) >= {"output_type", "name", "strand", "biosample_type"}
+    code, out, _ = run_cli(capsys, "tracks", "UBERON:2048", "--output-type", "ATAC",
+                           "--metadata", str(VALID))
+    assert code == 1 and "UBERON:2048 -> UBERON:0002048: ATAC 0" in out
+
+
+def test_no_pandas_to_plan_from_a_table() -> None:
+    code = ("import sys, trackmeta; trackmeta.tracks(['CL:0000084'], ['ATAC'], sys.argv[1]); "
+            "print('pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(VALID)], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
+
+
+@needs_shared
+def test_brain_with_dnase_on_the_real_human_metadata() -> None:
+    plan = trackmeta.tracks(["UBERON:0000955"], ["DNASE"], HUMAN_TSV, descendants=True)
+    assert len(plan.curies) == 11 and len(plan.tracks) == 11
+    alone = trackmeta.tracks(["UBERON:0000955"], ["DNASE"], HUMAN_TSV)
+    assert [t.curie for t in alone.tracks] == ["UBERON:0000955"]
+
+
+@needs_shared
+@pytest.mark.skipif(not MOUSE.is_file(), reason=f"{MOUSE} is absent")
+def test_mouse_metadata_is_planned_as_mouse() -> None:
+    plan = trackmeta.tracks(["UBERON:0000955"], ["DNASE"], MOUSE, descendants=True)
+    assert plan.organism == "mouse" and plan.tracks
+    with pytest.raises(UsageError):
+        trackmeta.tracks(["UBERON:0000955"], ["DNASE"], MOUSE, organism="human")
