@@ -137,6 +137,11 @@ def main() -> int:
             bench.pair("check official human textproto (no SDK)",
                        [*TM, "check", str(OFFICIAL), "--format", "json", "-o", out],
                        "TSV check of the same metadata", check, note="target 1.15x")
+        if have_real:
+            bench.pair("tracks brain DNASE --descendants, TSV",
+                       [*TM, "tracks", "UBERON:0000955", "--output-type", "DNASE", "--descendants",
+                        "--metadata", table, "--no-remember"],
+                       "import pandas", pandas, note="target 0.5x")
         bench.pair("terms, 20 CURIEs, no metadata", [*TM, "terms", *TERMS_20, "--no-remember"],
                    "python -c pass", pass_, note="target 4x")
         if have_real:

@@ -13,7 +13,7 @@ import pytest
 import trackmeta
 from tests.helpers import FIXTURES, SHARED, VALID, needs_sdk, needs_shared, run_cli
 from trackmeta.findings import UsageError
-from trackmeta.request.plan import canonical
+from trackmeta.request.client_curie import canonical
 
 TEXTPROTO = FIXTURES / "metadata.textproto"
 HUMAN_TSV = SHARED / "alphagenome_human_track_metadata_2025-08.tsv"
@@ -90,7 +90,7 @@ def test_the_metadata_organism_wins_and_a_contradiction_is_an_error(tmp_path: Pa
     official = tmp_path / "OutputMetadataResponse_ORGANISM_MUS_MUSCULUS.textproto"
     official.write_bytes(TEXTPROTO.read_bytes().replace(b"OUTPUT_TYPE_PROCAP", b"OUTPUT_TYPE_CAGE"))
     assert trackmeta.tracks(["CL:0000084"], ["DNASE"], official).organism == "mouse"
-    with pytest.raises(UsageError, match=r"mouse metadata .* for human"):
+    with pytest.raises(UsageError, match=r"is mouse metadata .*, not human"):
         trackmeta.tracks(["CL:0000084"], ["DNASE"], official, organism="human")
 
 
@@ -130,3 +130,9 @@ def test_mouse_metadata_is_planned_as_mouse() -> None:
     assert plan.organism == "mouse" and plan.tracks
     with pytest.raises(UsageError):
         trackmeta.tracks(["UBERON:0000955"], ["DNASE"], MOUSE, organism="human")
+
+
+def test_a_name_is_resolved_to_the_term_it_names_exactly() -> None:
+    plan = trackmeta.tracks(["T-cell", "no such cell type at all"], ["ATAC"], VALID)
+    assert (plan.terms[0].given, plan.terms[0].curie) == ("T-cell", "CL:0000084")
+    assert plan.terms[1].curie is None and "no term is named so exactly" in str(plan.terms[1].problem)

@@ -27,7 +27,8 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(("curie", "status", "usable"), [
     ("CL:0000084", "ok", None),        # without metadata, availability is not claimed
-    ("CL:84", "malformed", False),
+    ("CL:84", "ok", None),  # the client reads it as CL:0000084
+    ("CL:84a", "malformed", False),
     ("CL:9999999", "unknown", False),
     ("CL:0010003", "obsolete", None),
     ("NTR:0000856", "provisional", None),
@@ -91,14 +92,14 @@ def test_empty_term_list_is_flagged() -> None:
 
 def test_every_problem_at_once_with_fix_hints() -> None:
     with pytest.raises(trackmeta.TermValidationError) as caught:
-        trackmeta.validate_request(["CL:84", "CL:9999999", "CL:0000084", "cl_0000084"], ["DNASE"])
+        trackmeta.validate_request(["CL:84a", "CL:9999999", "CL:0000084", "cl_0000084"], ["DNASE"])
     assert len(caught.value.problems) == 3
-    assert "use CL:0000084" in caught.value.problems[0]
+    assert "cl_0000084" in caught.value.problems[2]
     assert "use CL:0000084" in caught.value.problems[2]
 
 
 @pytest.mark.parametrize("given", [
-    "CL_0000084", "cl:0000084", "cl:84", " CL:0000084", "CL:0000084 ", "CL 0000084",
+    "CL_0000084", "cl:0000084", "cl:84", " CL:0000084", "CL 0000084",
     "http://purl.obolibrary.org/obo/CL_0000084", "https://www.ebi.ac.uk/ols4/ontologies/cl/classes/CL_0000084",
 ])
 def test_fix_hints_for_usual_slips(given: str, capsys: Capture) -> None:
@@ -108,6 +109,18 @@ def test_fix_hints_for_usual_slips(given: str, capsys: Capture) -> None:
     assert json.loads(capsys.readouterr().out)[0]["fix"] == "CL:0000084"
     assert main(["terms", given, "--no-remember"]) == 1
     assert "\tuse: CL:0000084" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("given", ["CL:84", "CL:0000084 ", "CL: 84", "CL:+84"])
+def test_forms_the_client_accepts_are_usable_with_the_canonical_id(given: str) -> None:
+    """As `ontology.from_curie` reads them (the id through int()): the request returns the
+    tracks of the canonical CURIE, so they are usable, and the canonical id is shown."""
+    (check,) = trackmeta.check_terms([given], ["DNASE"], VALID)
+    assert (check.input, check.curie, check.usable, check.fix) == (
+        given, "CL:0000084", True, "CL:0000084")
+    assert f"the client reads {given!r} as CL:0000084" in check.warnings
+    with pytest.warns(trackmeta.TermWarning, match="the client reads"):
+        assert trackmeta.validate_request([given], ["DNASE"], VALID) == [given]
 
 
 def test_unknown_output_type_is_a_value_error() -> None:
@@ -219,9 +232,36 @@ def test_metadata_is_remembered_per_organism(capsys: Capture) -> None:
     capsys.readouterr()
     assert main(["terms", "CL:0000084", "--output-type", "DNASE"]) == 0
     out = capsys.readouterr().out
-    assert f"remembered: {VALID.resolve()} (remembered " in out and "sha256 " in out
+    assert f"remembered: {VALID.resolve()} (sha256 " in out and ", remembered " in out
     assert main(["terms", "CL:0000084", "--output-type", "DNASE", "--organism", "mouse"]) == 1
     assert main(["terms", "CL:0000084", "--output-type", "DNASE", "--no-remember"]) == 1
+
+
+def test_remembered_metadata_is_kept_per_its_own_organism_and_watched(
+        tmp_path: Path, capsys: Capture) -> None:
+    from tests.helpers import FIXTURES
+
+    mouse = tmp_path / "OutputMetadataResponse_ORGANISM_MUS_MUSCULUS.textproto"
+    mouse.write_bytes((FIXTURES / "metadata.textproto").read_bytes().replace(
+        b"OUTPUT_TYPE_PROCAP", b"OUTPUT_TYPE_CAGE"))
+    assert main(["terms", "CL:0000084", "--output-type", "DNASE", "--metadata", str(mouse)]) == 0
+    capsys.readouterr()
+    # remembered as mouse metadata, never as human
+    assert main(["terms", "CL:0000084", "--output-type", "DNASE"]) == 1
+    assert "availability unknown" in capsys.readouterr().out
+    assert main(["terms", "CL:0000084", "--output-type", "DNASE", "--organism", "mouse"]) == 0
+    assert "metadata remembered" in capsys.readouterr().out
+    # a contradiction between --organism and the file is exit 2, naming both
+    assert main(["terms", "CL:0000084", "--output-type", "DNASE", "--metadata", str(mouse),
+                 "--organism", "human"]) == 2
+    assert "is mouse metadata" in capsys.readouterr().err
+    # the note shows the file as it is now
+    mouse.write_bytes(mouse.read_bytes() + b"\n")
+    main(["terms", "CL:0000084", "--output-type", "DNASE", "--organism", "mouse"])
+    assert "changed since it was remembered" in capsys.readouterr().out
+    mouse.unlink()
+    assert main(["terms", "CL:0000084", "--output-type", "DNASE", "--organism", "mouse"]) == 1
+    assert "is gone" in capsys.readouterr().out
 
 
 def test_command_bad_input_is_exit_2(capsys: Capture) -> None:
@@ -320,3 +360,11 @@ def test_validate_request_with_the_same_metadata_reuses_its_index(tmp_path: Path
     copy = tmp_path / "copy.tsv"
     copy.write_bytes(VALID.read_bytes())
     assert availability.load(copy, default_specs()) is first.tracks  # same content, one index
+
+
+@needs_shared
+def test_a_term_whose_tracks_sit_under_its_descendants_says_how_to_list_them() -> None:
+    with pytest.raises(trackmeta.TermValidationError) as caught:
+        trackmeta.validate_request(["UBERON:0001016"], ["DNASE"], REAL_TSV)
+    (problem,) = caught.value.problems
+    assert "trackmeta.tracks(['UBERON:0001016'], ['DNASE'], metadata, descendants=True)" in problem

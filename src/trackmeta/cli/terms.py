@@ -116,19 +116,21 @@ def metadata_for(args: argparse.Namespace, organism: str | None) -> tuple[str | 
     from pathlib import Path
 
     from trackmeta.request import availability
-    from trackmeta.specs.organism import organism_specs
+    from trackmeta.specs.organism import metadata_specs, organism_specs
 
-    name = organism_specs(organism).organism.name
     if args.metadata is not None:
+        name = metadata_specs(args.metadata, organism).organism.name  # its own organism
         if not args.no_remember and Path(args.metadata).is_file():
             availability.remember(Path(args.metadata), name)
         return args.metadata, None
     if args.no_remember:
         return None, None
+    name = organism_specs(organism).organism.name
     found = availability.remembered(name)
     if found is None:
         return None, None
-    return str(found.path), f"tracks from the {name} metadata remembered: {found.describe()}"
+    note = f"tracks from the {name} metadata remembered: {found.describe()}"
+    return (str(found.path) if found.present else None), note
 
 
 def run_terms(args: argparse.Namespace, settings: Settings) -> int:

@@ -13,6 +13,7 @@ from trackmeta.cli.common import (
     say,
     say_json,
 )
+from trackmeta.cli.terms import add_metadata_option, metadata_for
 from trackmeta.settings import Settings
 
 COMMANDS = ("tracks",)
@@ -29,8 +30,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tracks.add_argument("terms", nargs="+", metavar="TERM")
     tracks.add_argument("--output-type", dest="output_types", action="append", required=True,
                         metavar="TYPE", help="requested output type (repeatable)")
-    tracks.add_argument("--metadata", required=True, metavar="PATH",
-                        help="metadata table or official protobuf file")
+    add_metadata_option(tracks)
     tracks.add_argument("--descendants", action="store_true",
                         help="also the terms under each TERM (is_a, part_of) that have tracks")
     tracks.add_argument("--where", action="append", metavar="COLUMN=VALUE",
@@ -44,11 +44,22 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    import sys
+
     from trackmeta.findings import UsageError
     from trackmeta.request.plan import COLUMNS, iter_lines, tracks
 
     try:
-        result = tracks(args.terms, args.output_types, args.metadata,
+        metadata, note = metadata_for(args, settings.organism)
+    except ValueError as exc:
+        return error(str(exc))
+    if note:
+        say(note, file=sys.stderr if args.format != "text" else None)
+    if metadata is None:
+        return error("tracks need metadata: pass --metadata (a table or an official file); it is "
+                     "remembered per organism for later calls")
+    try:
+        result = tracks(args.terms, args.output_types, metadata,
                         descendants=args.descendants, where=args.where,
                         organism=settings.organism, ontologies=settings.ontologies)
     except UsageError as exc:

@@ -229,8 +229,24 @@ class Remembered:
     sha256: str
     when: str
 
+    @property
+    def present(self) -> bool:
+        return self.path.is_file()
+
     def describe(self) -> str:
-        return f"{self.path} (remembered {self.when}, sha256 {self.sha256[:12]})"
+        """Where it is and what it holds now: the current sha256, and whether it changed since
+        it was remembered."""
+        from trackmeta.ontology.sources import sha256_file
+
+        if not self.present:
+            return f"{self.path} is gone (remembered {self.when}); pass --metadata"
+        try:
+            now = sha256_file(self.path)
+        except OSError as exc:
+            return f"{self.path} cannot be read ({exc.strerror}); pass --metadata"
+        changed = "" if now == self.sha256 else (
+            f", changed since it was remembered (then sha256 {self.sha256[:12]})")
+        return f"{self.path} (sha256 {now[:12]}, remembered {self.when}{changed})"
 
 
 def remember(path: Path, organism: str) -> None:
@@ -244,10 +260,9 @@ def remember(path: Path, organism: str) -> None:
 
 
 def remembered(organism: str) -> Remembered | None:
-    """The metadata last given for this organism, if it is still there."""
+    """The metadata last given for this organism (it may since have changed or gone)."""
     try:
         record = json.loads(_memory(organism).read_bytes())
-        found = Remembered(Path(record["path"]), str(record["sha256"]), str(record["when"]))
+        return Remembered(Path(record["path"]), str(record["sha256"]), str(record["when"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return found if found.path.is_file() else None

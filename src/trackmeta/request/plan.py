@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trackmeta.findings import UsageError
+from trackmeta.request.client_curie import Canonical, canonical
 from trackmeta.specs.model import Specs
 
 if TYPE_CHECKING:
@@ -30,49 +31,10 @@ if TYPE_CHECKING:
 
     from trackmeta.ontology.resolver import Resolver
 
-SDK_PREFIXES = ("CLO", "UBERON", "CL", "EFO", "NTR")  # alphagenome.data.ontology.OntologyType
 # The columns a planned track shows, as the SDK's metadata frames name them.
 COLUMNS = ("name", "strand", "Assay title", "biosample_name", "biosample_type",
            "biosample_life_stage", "transcription_factor", "histone_mark", "genetically_modified",
            "data_source")
-
-
-@dataclass(frozen=True)
-class Canonical:
-    """A term as the client reads it: its canonical CURIE, or why the client refuses it."""
-
-    given: str
-    curie: str | None
-    problem: str | None = None
-    fix: str | None = None  # a CURIE the client accepts, where the slip is certain
-
-
-def canonical(term: Any) -> Canonical:
-    """What `ontology.from_curie` makes of `term` (a string, or the SDK's OntologyTerm)."""
-    text = str(getattr(term, "ontology_curie", term))
-    parts = text.split(":")
-    if len(parts) != 2:
-        return Canonical(text, None, "the client needs <type>:<id>, with one ':'",
-                         _slip(text))
-    prefix, local = parts
-    if prefix not in SDK_PREFIXES:
-        return Canonical(text, None, f"the client knows no ontology type {prefix!r} (it accepts "
-                         f"{', '.join(SDK_PREFIXES)}, case sensitive)", _slip(text))
-    try:
-        number = int(local)
-    except ValueError:
-        return Canonical(text, None, f"the client cannot read {local!r} as a number", _slip(text))
-    return Canonical(text, f"{prefix}:{number:07d}")
-
-
-def _slip(text: str) -> str | None:
-    """`CL_0000084`, `cl:84`, an IRI: the CURIE meant, where only one is possible."""
-    import re
-
-    found = re.fullmatch(r"\s*(?:.*[/#])?([A-Za-z]+)[_: ](\d+)\s*", text)
-    if found is None or found.group(1).upper() not in SDK_PREFIXES:
-        return None
-    return f"{found.group(1).upper()}:{int(found.group(2)):07d}"
 
 
 @dataclass(frozen=True)
@@ -258,15 +220,25 @@ def _under(root: str, curies: Iterable[str], resolver: Resolver) -> list[str]:
     return sorted(found, key=lambda c: (found[c], c))
 
 
+def _by_name(read: Canonical, resolver: Resolver, specs: Specs) -> Canonical:
+    """A name instead of a CURIE: the term it names exactly, or why none is taken."""
+    from trackmeta.request.search import search_with
+
+    found = search_with(read.given, resolver, specs, None, limit=3)
+    exact = [m for m in found.matches if m.kind == "exact"]
+    if exact:
+        return Canonical(read.given, exact[0].curie)
+    shown = "; ".join(f"{m.curie} '{m.label}'" for m in found.matches) or "none"
+    return Canonical(read.given, None, f"not a CURIE, and no term is named so exactly (closest: "
+                     f"{shown})")
+
+
 def plan(terms: Any, output_types: Any, metadata: Any, specs: Specs, resolver: Resolver, *,
          descendants: bool = False, where: Mapping[str, str] | Iterable[str] | None = None,
-         stated_organism: str | None = None) -> TrackPlan:
+         ) -> TrackPlan:
     """The tracks each term returns for each output type, read from `metadata`."""
     from trackmeta.request.terms import _as_list, normalise_output_types
 
-    if stated_organism is not None and stated_organism != specs.organism.name:
-        raise UsageError(f"the metadata is {stated_organism} metadata (its file says so), but "
-                         f"the request is for {specs.organism.name}")
     wanted = tuple(normalise_output_types(output_types, specs))
     rows, source = _records(metadata, specs)
     filters = _filters(where, rows)
@@ -281,6 +253,8 @@ def plan(terms: Any, output_types: Any, metadata: Any, specs: Specs, resolver: R
                 for t in term_agnostic]
     for given in _as_list(terms):
         read = canonical(given)
+        if read.curie is None and read.fix is None and any(ch.isalpha() for ch in read.given):
+            read = _by_name(read, resolver, specs)
         if read.curie is None:
             planned.append(PlannedTerm(read.given, None, read.problem, read.fix))
             continue
@@ -312,16 +286,14 @@ def tracks(terms: Any, output_types: Any, metadata: Any, *, descendants: bool = 
     official file path, a DataFrame, or the SDK's OutputMetadata). The organism is the one the
     metadata states (an official file's name) unless given; a contradiction is a UsageError."""
     from trackmeta.ontology.resolver import resolver_for
-    from trackmeta.specs.model import default_specs
-    from trackmeta.specs.organism import organism_specs, stated_by_file
+    from trackmeta.specs.organism import OrganismError, metadata_specs
 
-    stated = (stated_by_file(str(metadata), default_specs())
-              if isinstance(metadata, (str, Path)) else None)
-    specs = organism_specs(organism if organism is not None else
-                           (stated.name if stated is not None else None))
+    try:
+        specs = metadata_specs(metadata, organism)
+    except OrganismError as exc:
+        raise UsageError(str(exc)) from None
     return plan(terms, output_types, metadata, specs, resolver_for(specs, ontologies),
-                descendants=descendants, where=where,
-                stated_organism=stated.name if stated is not None else None)
+                descendants=descendants, where=where)
 
 
 def iter_lines(result: TrackPlan) -> Iterator[str]:

@@ -118,9 +118,9 @@ def search(
     DataFrame or the SDK's OutputMetadata) each match has its tracks per output type, and
     `with_tracks` keeps only those that have some."""
     from trackmeta.ontology.resolver import resolver_for
-    from trackmeta.specs.organism import organism_specs
+    from trackmeta.specs.organism import metadata_specs, organism_specs
 
-    specs = organism_specs(organism)
+    specs = metadata_specs(metadata, organism) if metadata is not None else organism_specs(organism)
     resolver = resolver_for(specs, ontologies)
     return search_with(query, resolver, specs, metadata, limit=limit, with_tracks=with_tracks)
 

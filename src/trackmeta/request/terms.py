@@ -9,6 +9,7 @@ metadata nothing is claimed: availability is unknown and `usable` is None.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +19,9 @@ from typing import Any
 from trackmeta.limits import MAX_DISTANCE, MAX_SUGGESTIONS, NAME_MATCHES
 from trackmeta.ontology.resolver import Resolution, Resolver, resolver_for
 from trackmeta.request.availability import Availability
+from trackmeta.request.client_curie import canonical
 from trackmeta.specs.model import Specs
-from trackmeta.specs.organism import organism_specs
+from trackmeta.specs.organism import metadata_specs, organism_specs
 
 _RELATION_ORDER = ("replaced-id", "replacement", "ancestor", "descendant")
 
@@ -143,6 +145,12 @@ class TermChecker:
         return self._results[key]
 
     def _check(self, given: str, output_types: Sequence[str]) -> TermCheck:
+        read = canonical(given)
+        if read.curie is not None and read.curie != given:  # UBERON:2048: the client accepts it
+            inner = self._check(read.curie, output_types)
+            note = f"the client reads {given!r} as {read.curie}"
+            return dataclasses.replace(inner, input=given, message=f"{inner.message} ({note})",
+                                       fix=read.curie, warnings=(note, *inner.warnings))
         if given != given.strip() and self.resolver.resolve(given.strip()).status != "malformed":
             return TermCheck(given, given, "malformed",
                              f"{given!r} has surrounding whitespace; use {given.strip()}",
@@ -288,7 +296,7 @@ def checker(
     """The checker for this metadata and organism, kept for the life of the process."""
     from trackmeta.request import availability
 
-    specs = organism_specs(organism)
+    specs = metadata_specs(metadata, organism) if metadata is not None else organism_specs(organism)
     resolver = resolver_for(specs, ontologies)
     tracks = availability.load(metadata, specs) if metadata is not None else None
     key = (id(resolver), id(tracks), specs.organism.name, max_distance, max_suggestions)
@@ -320,6 +328,18 @@ def check_terms(
     return [found.check(term, wanted) for term in _as_list(terms)]
 
 
+def _below(check: TermCheck) -> str:
+    """Where the terms under a term have the tracks it lacks: the call that lists them (the
+    client never expands a term to its descendants)."""
+    types = [t for t, found in check.suggestions.items()
+             if any(s.relation == "descendant" for s in found)]
+    if not types:
+        return ""
+    return (f"; terms under it have {', '.join(types)} tracks, which a request for "
+            f"{check.curie} alone does not return: trackmeta.tracks([{check.curie!r}], "
+            f"{types!r}, metadata, descendants=True) lists them")
+
+
 def validate_request(
     ontology_terms: Iterable[Any] | Any,
     requested_outputs: Iterable[Any] | Any,
@@ -339,7 +359,7 @@ def validate_request(
     wanted = normalise_output_types(requested_outputs, found.specs)
     checks = [found.check(term, wanted) for term in terms]
     problems = [f"{c.input}: {c.message}" + (f" (use {c.fix})" if c.fix and "use " not in c.message
-                                             else "")
+                                             else "") + _below(c)
                 for c in checks if c.usable is False]
     agnostic = all(found.specs.output_types[o].term_agnostic for o in wanted) and wanted
     if ontology_terms is not None and not terms and not agnostic:

@@ -38,6 +38,21 @@ def organism_specs(organism: Any) -> Specs:
     return specs if organism is None else specs.for_organism(find(organism, specs).name)
 
 
+def metadata_specs(metadata: Any, organism: Any) -> Specs:
+    """The specs for a request answered from `metadata`: the organism its official file name
+    states, unless named; a name that contradicts the file is an OrganismError naming both
+    (mouse metadata is never counted as human)."""
+    specs = default_specs()
+    stated = stated_by_file(str(metadata), specs) if isinstance(metadata, (str, Path)) else None
+    if stated is None:
+        return organism_specs(organism)
+    if organism is not None and find(organism, specs).name != stated.name:
+        raise OrganismError(f"{metadata} is {stated.name} metadata (its name says so), not "
+                            f"{find(organism, specs).name}: pass --organism {stated.name}, or "
+                            f"the {find(organism, specs).name} metadata")
+    return specs.for_organism(stated.name)
+
+
 def stated_by_file(path: str, specs: Specs) -> OrganismSpec | None:
     """The organism an official file names, as in OutputMetadataResponse_ORGANISM_MUS_MUSCULUS:
     an alias in the SDK's spelling inside the file name."""
