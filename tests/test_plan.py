@@ -136,3 +136,37 @@ def test_a_name_is_resolved_to_the_term_it_names_exactly() -> None:
     plan = trackmeta.tracks(["T-cell", "no such cell type at all"], ["ATAC"], VALID)
     assert (plan.terms[0].given, plan.terms[0].curie) == ("T-cell", "CL:0000084")
     assert plan.terms[1].curie is None and "no term is named so exactly" in str(plan.terms[1].problem)
+
+
+def test_a_curie_under_several_biosample_types_is_flagged(tmp_path: Path) -> None:
+    text = VALID.read_text().splitlines()
+    header = text[0].split("\t")
+    row = text[1].split("\t")  # CL:0000084 ATAC-seq, primary_cell
+    twin = list(row)
+    twin[header.index("name")] = "CL:0000084 ATAC-seq second"
+    twin[header.index("biosample_type")] = "in_vitro_differentiated_cells"
+    table = tmp_path / "table.tsv"
+    table.write_text("\n".join([*text, "\t".join(twin)]) + "\n")
+    plan = trackmeta.tracks(["CL:0000084"], ["ATAC"], table)
+    assert len(plan.tracks) == 2
+    assert plan.terms[0].biosample_types == {
+        "CL:0000084": ("in_vitro_differentiated_cells", "primary_cell")}
+    assert any("several biosample types" in w for w in plan.warnings)
+
+
+@needs_sdk
+def test_ontology_terms_are_the_sdks_objects() -> None:
+    from alphagenome.data import ontology
+
+    plan = trackmeta.tracks(["UBERON:2048", "CL:0000084"], ["ATAC"], VALID)
+    assert plan.ontology_terms == [ontology.from_curie("UBERON:0002048"),
+                                   ontology.from_curie("CL:0000084")]
+    assert list(plan.to_frame()["curie"]) == ["CL:0000084"]
+
+
+def test_no_pandas_to_plan_from_an_official_file() -> None:
+    code = ("import sys, trackmeta; trackmeta.tracks(['CL:0000084'], ['DNASE'], sys.argv[1]); "
+            "print('pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(TEXTPROTO)], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "False"
