@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             assert f.fixed is not None
             source = Path(f.path)
             backup = _backup(source)
-            backup.write_bytes(source.read_bytes())
+            write_atomic_bytes(backup, source.read_bytes(), mode_of=source)  # whole, or not at all
             write_atomic_bytes(source, f.fixed)
             say(f"{source}: fixed in place; the original is {backup}", file=sys.stderr)
     if args.format == "json":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterable
@@ -78,23 +79,38 @@ def read_file(path: Path, limit: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def gunzip(data: bytes, where: str, limit: int) -> bytes:
-    """Decompress every gzip member, stopping with a Failure once the output passes `limit`."""
+    """Decompress every gzip member, stopping with a Failure once the output passes `limit`.
+    Input is fed in bounded pieces, so no call copies the rest of a large file (a file of many
+    members stops at the limit in the time its output takes)."""
     out = bytearray()
-    rest = data
-    while rest:
+    view = memoryview(data)
+    position = _next_member(data, 0)
+    while position < len(data):
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            while rest:
-                out += inflater.decompress(rest, _CHUNK)
-                rest = inflater.unconsumed_tail
-                if len(out) > limit:
-                    raise InputError(Failure(_too_big(limit, "it decompresses to more"), where))
+            while not inflater.eof and position < len(data):
+                pending: bytes | memoryview = view[position:position + _CHUNK]
+                position += len(pending)
+                while pending and not inflater.eof:
+                    out += inflater.decompress(pending, _CHUNK)
+                    if len(out) > limit:
+                        raise InputError(Failure(_too_big(limit, "it decompresses to more"), where))
+                    pending = inflater.unconsumed_tail
             if not inflater.eof:
                 raise InputError(Failure("corrupt gzip data: the stream ends early", where))
         except zlib.error as exc:
             raise InputError(Failure(f"corrupt gzip data: {exc}", where)) from None
-        rest = inflater.unused_data.lstrip(b"\0")  # another member may follow (gzip -c a b)
+        position = _next_member(data, position - len(inflater.unused_data))
     return bytes(out)
+
+
+_NOT_NUL = re.compile(rb"[^\0]")
+
+
+def _next_member(data: bytes, position: int) -> int:
+    """Past the NUL padding that may separate members (gzip -c a b; tape blocks)."""
+    found = _NOT_NUL.search(data, position)
+    return found.start() if found is not None else len(data)
 
 
 def _too_big(limit: int, what: str) -> str:
@@ -123,15 +139,23 @@ def output_problem(output: Path, inputs: Iterable[Path], what: str = "the report
     return None
 
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_atomic_text(path: Path, text: str) -> None:
     """Write a new file beside `path` and rename it into place: a reader never sees half a
     report, and an interrupted run leaves the old file whole."""
     write_atomic_bytes(path, text.encode("utf-8"))
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
+def write_atomic_bytes(path: Path, data: bytes, mode_of: Path | None = None) -> None:
     """As write_atomic_text. A device or FIFO (`-o /dev/stdout`, `/dev/null`) is written to, never
-    replaced; a symlink is followed, so the file it names gets the new content."""
+    replaced; a symlink is followed, so the file it names gets the new content. The file keeps
+    the mode it had (or `mode_of`'s: a backup is as readable as its original); a new one gets
+    what the umask allows, as any program's new file does."""
     try:
         mode = path.stat().st_mode
     except OSError:
@@ -148,6 +172,10 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        # mkstemp makes 0600: a replaced file keeps its mode, a new one gets the umask's
+        if mode_of is not None:
+            mode = mode_of.stat().st_mode
+        os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
