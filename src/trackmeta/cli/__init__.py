@@ -86,7 +86,11 @@ def _organism_named(name: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status; never lets a traceback reach the user."""
-    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    if not given:  # bare `trackmeta`: what it is and its commands, not an error
+        build_parser().print_help()
+        return 0
+    args = build_parser(given).parse_args(given)
     debug = bool(os.environ.get("TRACKMETA_DEBUG"))
     try:
         from trackmeta import settings

@@ -105,7 +105,8 @@ def read_curies(items: Sequence[str]) -> list[str]:
     for item in items:
         if item == "-":  # bytes, as given: undecodable ones are shown escaped, never echoed raw
             text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
-            curies.extend(line.strip() for line in text.splitlines() if line.strip())
+            curies.extend(line.strip() for line in text.splitlines()
+                          if line.strip() and not line.lstrip().startswith("#"))  # comments
         else:
             curies.append(item)
     return curies

@@ -60,7 +60,9 @@ def _lines_for(findings: list[Finding], paint: _Paint) -> list[str]:
         first = same[0]
         where = _where(first)
         if len(same) > 1:
+            values = len({f.value for f in same}) > 1  # the message alone would hide them
             places = ", ".join(str(f.line if f.line is not None else f"row {f.row}")
+                               + (f" {f.value}" if values and f.value is not None else "")
                                for f in same[:SHOWN_PLACES])
             more = ", ..." if len(same) > SHOWN_PLACES else ""
             detail = f"{detail} [{len(same)} rows: {places}{more}]"

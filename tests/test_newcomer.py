@@ -1,0 +1,53 @@
+"""What a newcomer hits first: help from a bare command, the rule catalogue as JSON, comments in
+a list of terms, values named in a collapsed message, hooks that see every file check reads."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import REPO, VALID, edited, run_cli, to_text, valid_lines
+from trackmeta.rules import RULES
+
+
+def test_bare_trackmeta_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys)
+    assert code == 0 and "usage: trackmeta" in out and "tracks" in out and err == ""
+
+
+def test_rules_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "rules", "--format", "json")
+    rules = json.loads(out)
+    assert code == 0 and [r["code"] for r in rules] == list(RULES)
+    assert set(rules[0]) == {"code", "name", "severity", "summary", "why", "example", "fix"}
+
+
+def test_terms_from_stdin_skip_comments(monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"# my terms\nCL:0000084\n")))
+    _, out, _ = run_cli(capsys, "terms", "-", "--no-remember", "--format", "json")
+    assert [c["input"] for c in json.loads(out)] == ["CL:0000084"]
+
+
+def test_a_collapsed_message_names_the_values(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    lines = edited(valid_lines(), 24, "ontology_curie", "CLO:0000031")
+    lines = edited(lines, 25, "ontology_curie", "CLO:0026782")
+    table = tmp_path / "table.tsv"
+    table.write_text(to_text(lines))
+    _, out, _ = run_cli(capsys, "check", str(table))
+    assert re.search(r"TM207 .*\[2 rows: 24 CLO:0000031, 25 CLO:0026782\]", out), out
+
+
+def test_the_hooks_see_every_file_check_reads() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    pattern = re.compile(next(h["files"] for h in hooks if h["id"] == "trackmeta"))
+    for name in ("a.tsv", "a.csv", "a.txt", "a.parquet", "a.textproto", "a.pbtxt", "a.binpb",
+                 "a.pb", "a.tsv.gz"):
+        assert pattern.search(name), name
+    assert VALID.suffix == ".tsv"
