@@ -51,3 +51,25 @@ def test_the_hooks_see_every_file_check_reads() -> None:
                  "a.pb", "a.tsv.gz"):
         assert pattern.search(name), name
     assert VALID.suffix == ".tsv"
+
+
+def test_a_spreadsheet_is_named_as_such(tmp_path: Path) -> None:
+    import zipfile
+
+    import trackmeta
+
+    book = tmp_path / "tracks.tsv"  # misnamed, as people do
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    report = trackmeta.check(book)
+    assert report.exit_code == 2
+    assert "spreadsheet (.xlsx)" in report.failures[0].message
+    assert "export the sheet as TSV" in report.failures[0].message
+
+
+def test_an_output_type_mouse_is_not_served_fails_the_request_as_the_rest() -> None:
+    import trackmeta
+
+    with pytest.raises(trackmeta.TermValidationError, match="PROCAP is not served for mouse"):
+        trackmeta.validate_request(["CL:0000084"], ["PROCAP"], organism="mouse")

@@ -160,8 +160,23 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
+def _spreadsheet(data: bytes) -> str | None:
+    """Excel's formats, by their signatures: a zip holding [Content_Types].xml (.xlsx, .ods's
+    cousin) or an OLE2 compound file (.xls)."""
+    if data.startswith(b"PK\x03\x04"):
+        return ("a spreadsheet (.xlsx)" if b"[Content_Types].xml" in data[:4096] or b"xl/" in data
+                else "a zip archive")
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an Excel 97-2003 spreadsheet (.xls)"
+    return None
+
+
 def _decode(data: bytes, where: str) -> tuple[str, list[Finding]]:
     findings: list[Finding] = []
+    spreadsheet = _spreadsheet(data)
+    if spreadsheet is not None:
+        raise ReadError(Failure(f"the file is {spreadsheet}, not a text table: export the sheet "
+                                "as TSV (or CSV) and check that", where))
     wide = _wide_encoding(data)
     if wide is not None:
         raise ReadError(Failure(f"the file is {wide}; save it as UTF-8", where))

@@ -87,6 +87,10 @@ def _curie_text(term: Any) -> str:
     return str(getattr(term, "ontology_curie", term))  # the SDK's OntologyTerm, or a string
 
 
+class NotServedError(ValueError):
+    """An output type the organism's model does not serve: the request would fail."""
+
+
 def normalise_output_types(output_types: Iterable[Any] | None, specs: Specs) -> list[str]:
     names = []
     for value in _as_list(output_types):
@@ -96,7 +100,7 @@ def normalise_output_types(output_types: Iterable[Any] | None, specs: Specs) -> 
             raise ValueError(f"unknown output type {text!r}; choose from {', '.join(specs.output_types)}")
         if spec.name not in specs.output_types:
             organism = specs.organism
-            raise ValueError(f"output type {spec.name} is not served for {organism.name} "
+            raise NotServedError(f"output type {spec.name} is not served for {organism.name} "
                              f"({organism.title}); choose from {', '.join(specs.output_types)}")
         names.append(spec.name)
     return names
@@ -356,7 +360,10 @@ def validate_request(
         isinstance(ontology_terms, (str, bytes)) or not isinstance(ontology_terms, Iterable))
     terms = _as_list(ontology_terms)
     found = checker(metadata, organism=organism, ontologies=ontologies)
-    wanted = normalise_output_types(requested_outputs, found.specs)
+    try:
+        wanted = normalise_output_types(requested_outputs, found.specs)
+    except NotServedError as exc:  # as every other reason a request would fail
+        raise TermValidationError([], [str(exc)]) from None
     checks = [found.check(term, wanted) for term in terms]
     problems = [f"{c.input}: {c.message}" + (f" (use {c.fix})" if c.fix and "use " not in c.message
                                              else "") + _below(c)
