@@ -73,3 +73,18 @@ def test_an_output_type_mouse_is_not_served_fails_the_request_as_the_rest() -> N
 
     with pytest.raises(trackmeta.TermValidationError, match="PROCAP is not served for mouse"):
         trackmeta.validate_request(["CL:0000084"], ["PROCAP"], organism="mouse")
+
+
+def test_a_directory_of_release_directories_says_they_are_not_searched(tmp_path: Path) -> None:
+    import trackmeta
+
+    (tmp_path / "2025-08").mkdir()
+    (tmp_path / "2025-08" / "tracks.tsv").write_text(VALID.read_text())
+    report = trackmeta.check(tmp_path)
+    assert report.exit_code == 2
+    assert "subdirectories (2025-08) are not searched" in report.failures[0].message
+
+
+def test_an_id_of_another_ontology_is_named_as_such(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "resolve", "MONDO:0005086")
+    assert code == 1 and "MONDO:0005086 is a MONDO id" in out and "no MONDO release" in out

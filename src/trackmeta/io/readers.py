@@ -89,9 +89,12 @@ def _expand_directory(path: Path, inputs: Inputs) -> None:
         inputs.manifests.append(manifest)
         inputs.manifest_of.update(dict.fromkeys(found, manifest))
     if not found:
+        below = [e.name for e in sorted(path.iterdir()) if e.is_dir() and not e.name.startswith(".")]
+        hint = (f"; its subdirectories ({', '.join(below[:5])}{', ...' if len(below) > 5 else ''})"
+                " are not searched: give each release directory as a path" if below else "")
         inputs.failures.append(Failure(
             f"directory holds no metadata tables ({', '.join(TABLE_SUFFIXES)}, "
-            "optionally .gz)", str(path)))
+            f"optionally .gz){hint}", str(path)))
     inputs.files.extend(found)
 
 

@@ -31,8 +31,10 @@ def curie_problem(text: str, ontologies: Mapping[str, OntologyDecl]) -> CuriePro
     decl = ontologies.get(prefix)
     if decl is None:
         fix = guess_curie(text, ontologies)
-        return CurieProblem("TM202", f"prefix {prefix!r} is not an allowed ontology"
-                            + (f"; use {fix}" if fix else ""), prefixes, fix)
+        what = (f"prefix {prefix!r} is not an allowed ontology" if fix else
+                f"{text} is a {prefix} id: track metadata uses {prefixes} ids only, and no "
+                f"{prefix} release is loaded (a replacement an ontology names may lie outside them)")
+        return CurieProblem("TM202", what + (f"; use {fix}" if fix else ""), prefixes, fix)
     if not (local.isascii() and local.isdigit() and len(local) == decl.id_digits):
         fix = None
         if local.isascii() and local.isdigit() and len(local) < decl.id_digits:
