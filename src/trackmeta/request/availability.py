@@ -69,7 +69,9 @@ def _count(rows: Iterable[Row], specs: Specs, source: str) -> Availability:
     return Availability(counts, names, source)
 
 
-def _text_rows(data: bytes, where: str) -> Iterator[Row]:
+def table_records(data: bytes, where: str) -> tuple[list[str], list[list[str]]]:
+    """A text table's header and its records (a record of another width is left out: `check`
+    reports it), read with the csv module: no pandas on the pre-request path."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -83,14 +85,18 @@ def _text_rows(data: bytes, where: str) -> Iterator[Row]:
         header = next(reader)
         if "ontology_curie" not in header or "output_type" not in header:
             raise MetadataError(f"{where}: metadata needs output_type and ontology_curie columns")
-        t, c = header.index("output_type"), header.index("ontology_curie")
-        n = header.index("biosample_name") if "biosample_name" in header else None
-        for record in reader:
-            if len(record) == len(header):
-                yield record[t], record[c], record[n] if n is not None else ""
+        return header, [record for record in reader if len(record) == len(header)]
     except (csv.Error, StopIteration) as exc:
         raise MetadataError(f"{where}: cannot read as a table ({exc}); check it with "
                             "`trackmeta check`") from None
+
+
+def _text_rows(data: bytes, where: str) -> Iterator[Row]:
+    header, records = table_records(data, where)
+    t, c = header.index("output_type"), header.index("ontology_curie")
+    n = header.index("biosample_name") if "biosample_name" in header else None
+    for record in records:
+        yield record[t], record[c], record[n] if n is not None else ""
 
 
 def _proto_rows(data: bytes, where: str, text: bool) -> Iterator[Row]:

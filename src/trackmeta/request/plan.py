@@ -15,8 +15,6 @@ Metadata is read without pandas: a table through the csv module, official protob
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -153,22 +151,15 @@ def _path_records(path: Path) -> list[dict[str, str]]:
             raise UsageError(f"{path}: {exc.failure.message}") from None
         return [{k: _text(v) for k, v in row.items()} | {"output_type": otype}
                 for otype, row in proto.rows(parsed)]
+    from trackmeta.request.availability import MetadataError, table_records
+
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text; check it with `trackmeta check`") from None
-    header = text.split("\n", 1)[0]
-    delimiter = max(("\t", ",", ";", "|"), key=header.count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = [{k: v.removeprefix("OutputType.") if k == "output_type" else v
-                 for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
-                for row in reader]
-    except csv.Error as exc:
-        raise UsageError(f"{path}: cannot read as a table ({exc}); check it with "
-                         "`trackmeta check`") from None
-    if reader.fieldnames is None or "ontology_curie" not in reader.fieldnames:
-        raise UsageError(f"{path}: metadata needs an ontology_curie column")
+        header, records = table_records(data, str(path))
+    except MetadataError as exc:
+        raise UsageError(str(exc)) from None
+    rows = [dict(zip(header, record, strict=True)) for record in records]
+    for row in rows:
+        row["output_type"] = row["output_type"].removeprefix("OutputType.")
     return rows
 
 
