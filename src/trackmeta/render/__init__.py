@@ -1,8 +1,8 @@
 """Report renderers, one module per output format; each returns the document as text and
 escapes what came from inputs through trackmeta.escape.
 
-May import: the core modules. The Report it renders is named for typing only, so that the
-Report itself can render (its notebook view): checking -> render -> core.
+May import: the core modules. The Report it renders is named for typing only (html, which the
+Report calls for its notebook view, names it as a Protocol): checking -> render -> core.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ script and the charts (inline SVG) are in the file. Every value from an input go
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from trackmeta import escape
 from trackmeta._version import __version__
@@ -19,8 +19,45 @@ from trackmeta.findings import Finding, Severity
 from trackmeta.render.options import RenderOptions, relative
 from trackmeta.rules import RULES
 
-if TYPE_CHECKING:
-    from trackmeta.checking.report import Report
+
+class Report(Protocol):
+    """What the page reads of a Report. Named here rather than imported: the Report renders
+    itself in a notebook through this module, so this module may not lean on it, even for
+    typing."""
+
+    @property
+    def findings(self) -> tuple[Finding, ...]: ...
+    @property
+    def failures(self) -> tuple[Any, ...]: ...
+    @property
+    def files(self) -> tuple[str, ...]: ...
+    @property
+    def organisms(self) -> Mapping[str, str]: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def skipped(self) -> int: ...
+    @property
+    def tracks(self) -> int: ...
+    @property
+    def tracks_by_type(self) -> Mapping[str, int]: ...
+    @property
+    def counts(self) -> tuple[Any, ...] | None: ...  # checking.release.Count
+    @property
+    def fail_on(self) -> Severity | None: ...
+    @property
+    def ontologies(self) -> tuple[Mapping[str, Any], ...]: ...
+    @property
+    def baseline(self) -> str | None: ...
+    @property
+    def baselined(self) -> int: ...
+    @property
+    def matrix(self) -> Mapping[str, Mapping[str, tuple[int, int]]]: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def exit_code(self) -> int: ...
+    def count(self, severity: Severity) -> int: ...
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2328;
