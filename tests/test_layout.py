@@ -14,7 +14,7 @@ import pytest
 import trackmeta
 
 SOURCE = Path(trackmeta.__file__).resolve().parent
-CORE = {"findings", "rules", "settings", "escape", "identity", "limits", "cache", "resources",
+CORE = {"findings", "rules", "settings", "escape", "identity", "limits", "cache", "resources", "words",
         "_version"}
 # Which packages each package may import (core is open to all); cli and the package root may
 # import everything.

@@ -87,3 +87,64 @@ def test_a_directory_of_release_directories_says_they_are_not_searched(tmp_path:
 def test_an_id_of_another_ontology_is_named_as_such(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "resolve", "MONDO:0005086")
     assert code == 1 and "MONDO:0005086 is a MONDO id" in out and "no MONDO release" in out
+
+
+def test_diff_after_fix_pairs_renamed_tracks(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    import trackmeta
+
+    lines = edited(valid_lines(), 9, "ontology_curie", "CL:0010003")  # obsolete: fix renames
+    lines = edited(lines, 9, "name", "CL:0010003 total RNA-seq")
+    table, fixed = tmp_path / "tracks.tsv", tmp_path / "fixed.tsv"
+    table.write_text(to_text(lines))
+    assert run_cli(capsys, "fix", str(table), "-o", str(fixed))[0] == 0
+    result = trackmeta.diff(table, fixed)
+    assert result.added == () and result.removed == ()
+    (change,) = result.changed
+    assert change.fields["name"] == ("CL:0010003 total RNA-seq", "CL:0000322 total RNA-seq")
+    assert change.fields["ontology_curie"] == ("CL:0010003", "CL:0000322")
+
+
+def test_a_subdirectory_with_tables_beside_tables_is_named(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "tracks.tsv").write_text(VALID.read_text())
+    (tmp_path / "older").mkdir()
+    (tmp_path / "older" / "tracks.tsv").write_text(VALID.read_text())
+    code, out, _ = run_cli(capsys, "check", str(tmp_path))
+    assert code == 0
+    assert f"note: {tmp_path / 'older'}: a subdirectory holding tables, not searched" in out
+
+
+def test_a_given_output_type_the_column_contradicts_is_refused(tmp_path: Path) -> None:
+    import trackmeta
+
+    report = trackmeta.check(VALID, output_type="CAGE")
+    assert report.exit_code == 2
+    assert "the output type given (CAGE) contradicts the table's output_type column" in (
+        report.failures[0].message)
+
+
+def test_an_empty_dataframe_is_named_as_such() -> None:
+    import pandas as pd
+
+    import trackmeta
+
+    assert "the table has no columns" in trackmeta.check(pd.DataFrame()).failures[0].message
+    message = trackmeta.check(pd.DataFrame({"name": ["x"]})).failures[0].message
+    assert "pass output_type='RNA_SEQ'" in message
+
+
+def test_quiet_fix_and_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = edited(valid_lines(), 5, "biosample_name", "fat cell ")
+    table = tmp_path / "tracks.tsv"
+    table.write_text(to_text(lines))
+    code, out, err = run_cli(capsys, "fix", str(table), "-q")
+    assert code == 0 and out.startswith("---") and err == ""
+    assert run_cli(capsys, "diff", str(VALID), str(table), "-q") == (1, "", "")
+
+
+def test_drift_names_its_own_options(capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, err = run_cli(capsys, "drift", str(VALID), "--from", "CL=2020-01-01")
+    assert "--from CL=2020-01-01: no such file, and no bundled CL release" in err
+    _, _, err = run_cli(capsys, "drift", str(VALID), "--from", "CLO=x.obo")
+    assert err.rstrip().endswith("x.obo: no such file, and no CLO release is bundled")

@@ -16,17 +16,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def row_types(table: Table, default: str | None, specs: Specs) -> tuple[pd.Series, list[Finding]]:
+def row_types(table: Table, default: str | None, specs: Specs, *, given: bool = False
+              ) -> tuple[pd.Series, list[Finding]]:
     """The canonical output type of each row ('' where unknown or not served), with TM005 and
-    TM009 findings. Values must name the type exactly (RNA_SEQ or OutputType.RNA_SEQ)."""
+    TM009 findings. Values must name the type exactly (RNA_SEQ or OutputType.RNA_SEQ).
+    A `given` default that an output_type column contradicts is a failure, never ignored."""
     import pandas as pd
 
     frame = table.frame
     if "output_type" not in frame:
         if default is None:
-            raise ReadError(Failure(
-                "cannot tell the output type: the table has no output_type column, the file "
-                "name names no output type (e.g. rna_seq.tsv); pass --output-type", table.path))
+            raise ReadError(Failure(_untyped(table), table.path))
         if default not in specs.output_types:
             finding = dataclasses.replace(_type_finding(default, specs, 0), row=None, line=1)
             return pd.Series("", index=frame.index, dtype=object), [finding]
@@ -37,7 +37,21 @@ def row_types(table: Table, default: str | None, specs: Specs) -> tuple[pd.Serie
     unknown = types == ""
     for row, value in zip(frame.index[unknown], frame["output_type"][unknown], strict=True):
         findings.append(_type_finding(str(value), specs, int(row)))
+    others = sorted(set(types[~unknown]) - {default})
+    if given and others:
+        raise ReadError(Failure(
+            f"the output type given ({default}) contradicts the table's output_type column "
+            f"({', '.join(others)}); the option is for tables without one", table.path))
     return types, findings
+
+
+def _untyped(table: Table) -> str:
+    if len(table.frame.columns) == 0:
+        return "the table has no columns: there is nothing to check"
+    how = ("pass output_type='RNA_SEQ' (or another output type)" if table.path.startswith("<")
+           else "pass --output-type")
+    return ("cannot tell the output type: the table has no output_type column, the file name "
+            f"names no output type (e.g. rna_seq.tsv); {how}")
 
 
 def _type_finding(value: str, specs: Specs, row: int) -> Finding:

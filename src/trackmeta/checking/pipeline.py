@@ -127,6 +127,7 @@ class _Run:
     tables: list[tuple[Table, pd.Series, Specs]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,8 @@ def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_
     paths = [source] if isinstance(source, (str, Path)) else list(source)
     inputs = expand_paths(Path(p) for p in paths)
     run.failures.extend(inputs.failures)
+    run.notes.extend(f"{below}: a subdirectory holding tables, not searched (give it as a path "
+                     "to check it too)" for below in inputs.unsearched)
     for path in inputs.manifests:
         manifest = run.manifests[path] = Manifest.read(path, base)
         run.findings.extend(manifest.findings)
@@ -213,7 +216,8 @@ def _check_tables(run: _Run, options: _Options, output_type: str | None,
              len(run.loaded) + number, 2 * len(run.loaded) + 1)
         try:
             types, type_findings = row_types(
-                table, default_type(table.path, output_type, tspecs), tspecs)
+                table, default_type(table.path, output_type, tspecs), tspecs,
+                given=output_type is not None)
         except ReadError as exc:
             run.failures.append(exc.failure)
             continue
@@ -332,6 +336,7 @@ def _report(run: _Run, options: _Options, tally: _Tally, counts: tuple[Count, ..
         ),
         ontologies=tuple(options.resolver.releases()),
         matrix=_matrix(run, kept),
+        notes=tuple(run.notes),
     )
 
 

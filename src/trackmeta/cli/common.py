@@ -107,9 +107,13 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-input-size", type=size, metavar="SIZE",
                         help="refuse an input larger than this after decompression "
                              "(default: 1G; e.g. 200M, 4G)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no diagnostics on stderr")
+    add_quiet_option(parser, "no diagnostics on stderr")
     add_ontology_option(parser)
     add_config_options(parser)
+
+
+def add_quiet_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--quiet", "-q", action="store_true", help=what)
 
 
 def delimiter(text: str) -> str:

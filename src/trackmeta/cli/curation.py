@@ -9,11 +9,13 @@ from trackmeta.cli.common import (
     add_config_options,
     add_format_option,
     add_organism_option,
+    add_quiet_option,
     ontology,
     say,
     say_json,
 )
 from trackmeta.settings import Settings
+from trackmeta.words import counted
 
 COMMANDS = ("diff", "drift")  # the subcommands `add` defines
 
@@ -27,6 +29,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff.add_argument("old", help="the earlier release (a table or a directory)")
     diff.add_argument("new", help="the later release")
     add_format_option(diff)
+    add_quiet_option(diff, "print nothing: the exit status says whether the releases differ")
     diff.add_argument("--limit", type=int, default=20, metavar="N",
                       help="tracks listed per kind in text (default 20; JSON lists all)")
     add_organism_option(diff)
@@ -40,11 +43,16 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "whether a TM208 would appear), moved out of their biosample type's branch, "
                     "or removed. RELEASE is an OBO/OWL file or a version the bundled package "
                     "carries (e.g. CL=2025-02-13); --to defaults to the pinned release.")
-    drift.add_argument("paths", nargs="+", metavar="PATH")
+    drift.add_argument("paths", nargs="+", metavar="PATH",
+                       help="the metadata whose CURIEs are compared (tables or release "
+                            "directories)")
     drift.add_argument("--from", dest="releases_from", type=ontology, action="append",
-                       required=True, metavar="PREFIX=RELEASE")
+                       required=True, metavar="PREFIX=RELEASE",
+                       help="the release the metadata was curated against: a file (OBO, OWL, "
+                            "OBO-JSON) or a bundled version, e.g. CL=2025-02-13 (repeatable)")
     drift.add_argument("--to", dest="releases_to", type=ontology, action="append",
-                       metavar="PREFIX=RELEASE")
+                       metavar="PREFIX=RELEASE",
+                       help="the release to compare with (default: the pinned release)")
     add_format_option(drift)
     add_organism_option(drift)
     add_config_options(drift)
@@ -55,7 +63,9 @@ def run_diff(args: argparse.Namespace, settings: Settings) -> int:
     from trackmeta.curation.diff import diff
 
     result = diff(args.old, args.new, organism=settings.organism)
-    if args.format == "json":
+    if args.quiet:
+        pass
+    elif args.format == "json":
         say_json(result.to_dict())
     else:
         summary = result.to_dict()["summary"]
@@ -89,5 +99,5 @@ def run_drift(args: argparse.Namespace, settings: Settings) -> int:
     say(f"{summary['curies']} CURIEs checked: " + ", ".join(
         f"{k} {summary[k]}" for k in ("obsolete", "merged", "relabelled", "moved", "removed")))
     for d in report.drifts:
-        say(f"  {d.kind:<10} {d.message} [{d.rows} rows]")
+        say(f"  {d.kind:<10} {d.message} [{counted(d.rows, 'row')}]")
     return 0 if not report.drifts else 1

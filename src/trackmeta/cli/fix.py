@@ -11,11 +11,13 @@ from trackmeta.cli.common import (
     add_format_option,
     add_ontology_option,
     add_organism_option,
+    add_quiet_option,
     error,
     say,
     say_json,
 )
 from trackmeta.settings import Settings
+from trackmeta.words import counted
 
 COMMANDS = ("fix",)  # the subcommands `add` defines
 
@@ -37,6 +39,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     where.add_argument("--in-place", action="store_true",
                        help="replace each input, keeping it as INPUT.orig (or .orig.N)")
     add_format_option(parser)
+    add_quiet_option(parser, "no notes on stderr: only the diff (or JSON) and the exit status")
     add_organism_option(parser)
     add_ontology_option(parser)
     add_config_options(parser)
@@ -73,18 +76,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             backup = _backup(source)
             write_atomic_bytes(backup, source.read_bytes(), mode_of=source)  # whole, or not at all
             write_atomic_bytes(source, f.fixed)
-            say(f"{source}: fixed in place; the original is {backup}", file=sys.stderr)
+            if not args.quiet:
+                say(f"{source}: fixed in place; the original is {backup}", file=sys.stderr)
     if args.format == "json":
         say_json(repair.to_dict())
     else:
         sys.stdout.write(repair.diff)
+    if args.format != "json" and not args.quiet:
         for finding in repair.left:
             where = ":".join(str(p) for p in (finding.path, finding.line) if p is not None)
             say(f"needs a person: {where}:{finding.column} {finding.code} {finding.message}",
                 file=sys.stderr)
         rows = len({(e.path, e.row) for e in repair.edits})
-        say(f"{len(repair.edits)} edits on {rows} rows in {len(changed)} files; "
-            f"{len(repair.left)} findings left for a person", file=sys.stderr)
+        say(f"{counted(len(repair.edits), 'edit')} on {counted(rows, 'row')} in "
+            f"{counted(len(changed), 'file')}; {counted(len(repair.left), 'finding')} left for "
+            "a person", file=sys.stderr)
     return 0
 
 

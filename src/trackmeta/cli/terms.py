@@ -26,7 +26,8 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "resolve", help="resolve ontology terms against the pinned releases",
         description="Resolve CURIEs: status (ok, obsolete, unknown, malformed, provisional, "
                     "unresolved), label, synonyms, replacement, release. Exit 1 unless all are ok.")
-    resolve.add_argument("curies", nargs="+", metavar="CURIE")
+    resolve.add_argument("curies", nargs="+", metavar="CURIE",
+                         help="ontology ids such as CL:0000084 or UBERON:0002048")
     add_format_option(resolve)
     add_ontology_option(resolve)
     add_config_options(resolve)
@@ -38,7 +39,8 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "with --metadata the tracks per output type and nearby terms that have "
                     "tracks. '-' reads CURIEs from stdin, one per line. Exit 0 when every term "
                     "is usable for every requested output type, 1 otherwise, 2 on bad input.")
-    terms.add_argument("curies", nargs="+", metavar="CURIE")
+    terms.add_argument("curies", nargs="+", metavar="CURIE",
+                       help="ontology ids such as CL:0000084, or - to read them from stdin")
     terms.add_argument("--output-type", action="append", default=[], metavar="TYPE",
                        dest="output_types", help="a requested output type (repeatable)")
     add_metadata_option(terms)

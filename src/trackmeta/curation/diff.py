@@ -4,7 +4,7 @@ keyed by track identity, never by line."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,17 +76,40 @@ def _tracks(paths: Sequence[str | Path], organism: Any) -> dict[TrackId, dict[st
     return tracks
 
 
+def _renamed(before: Mapping[TrackId, Mapping[str, str]], after: Mapping[TrackId, Mapping[str, str]],
+             paired: Mapping[TrackId, TrackId]) -> dict[TrackId, TrackId]:
+    """Tracks whose name changed only where it embeds the row's own ontology_curie (what `fix`
+    does with a replaced term): one track renamed, not one removed and one added. A name that is
+    not unique once its CURIE is set aside is left unpaired rather than guessed."""
+    def shapes(tracks: Mapping[TrackId, Mapping[str, str]], taken: Iterable[TrackId]
+               ) -> dict[TrackId, TrackId | None]:
+        found: dict[TrackId, TrackId | None] = {}
+        for ident in set(tracks) - set(taken):
+            curie = tracks[ident].get("ontology_curie", "").strip()
+            if not curie or curie not in ident.name:
+                continue
+            shape = ident._replace(name=ident.name.replace(curie, "\0"))
+            found[shape] = None if shape in found else ident
+        return found
+
+    olds, news = shapes(before, paired), shapes(after, paired.values())
+    return {old: new for shape, old in olds.items()
+            if old is not None and (new := news.get(shape)) is not None}
+
+
 def diff(old: Sequence[str | Path] | str | Path, new: Sequence[str | Path] | str | Path, *,
          organism: Any = None) -> ReleaseDiff:
     """Compare two releases (tables or release directories, in any format `check` reads)."""
     olds = [old] if isinstance(old, (str, Path)) else list(old)
     news = [new] if isinstance(new, (str, Path)) else list(new)
     before, after = _tracks(olds, organism), _tracks(news, organism)
-    added = tuple(sorted(set(after) - set(before)))
-    removed = tuple(sorted(set(before) - set(after)))
+    pairs = {ident: ident for ident in set(before) & set(after)}
+    pairs.update(_renamed(before, after, pairs))
+    added = tuple(sorted(set(after) - set(pairs.values())))
+    removed = tuple(sorted(set(before) - set(pairs)))
     changed = []
-    for ident in sorted(set(before) & set(after)):
-        a, b = before[ident], after[ident]
+    for ident in sorted(pairs):
+        a, b = before[ident], after[pairs[ident]]
         fields = {c: (a.get(c, ""), b.get(c, "")) for c in sorted(set(a) | set(b))
                   if a.get(c, "") != b.get(c, "")}
         if fields:

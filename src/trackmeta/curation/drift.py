@@ -84,8 +84,8 @@ def drift(paths: Sequence[str | Path] | str | Path, releases_from: Mapping[str, 
 
     specs = organism_specs(organism)
     given = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    before = Resolver(specs, {p: Path(r) for p, r in releases_from.items()})
-    after = Resolver(specs, {p: Path(r) for p, r in (releases_to or {}).items()})
+    before = Resolver(specs, {p: Path(r) for p, r in releases_from.items()}, option="--from")
+    after = Resolver(specs, {p: Path(r) for p, r in (releases_to or {}).items()}, option="--to")
     usage = _usage(given)
     prefixes = set(releases_from) | set(releases_to or {})
     drifts: list[Drift] = []

@@ -11,7 +11,7 @@ import io
 import sys
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,7 @@ class Inputs:
     manifest_of: dict[Path, Path]
     manifests: list[Path]
     failures: list[Failure]
+    unsearched: list[Path] = field(default_factory=list)  # subdirectories holding tables
 
 
 STDIN = "-"
@@ -88,14 +89,23 @@ def _expand_directory(path: Path, inputs: Inputs) -> None:
     if manifest is not None:
         inputs.manifests.append(manifest)
         inputs.manifest_of.update(dict.fromkeys(found, manifest))
-    if not found:
-        below = [e.name for e in sorted(path.iterdir()) if e.is_dir() and not e.name.startswith(".")]
+    below = [e.name for e in sorted(path.iterdir()) if e.is_dir() and not e.name.startswith(".")]
+    if found:
+        inputs.unsearched.extend(path / name for name in below if _holds_tables(path / name))
+    else:
         hint = (f"; its subdirectories ({', '.join(below[:5])}{', ...' if len(below) > 5 else ''})"
                 " are not searched: give each release directory as a path" if below else "")
         inputs.failures.append(Failure(
             f"directory holds no metadata tables ({', '.join(TABLE_SUFFIXES)}, "
             f"optionally .gz){hint}", str(path)))
     inputs.files.extend(found)
+
+
+def _holds_tables(directory: Path) -> bool:
+    try:
+        return any(is_table_file(entry) for entry in directory.iterdir())
+    except OSError:
+        return False
 
 
 def read_path(path: Path, delimiter: str | None = None, limit: int = DEFAULT_MAX_BYTES) -> Table:

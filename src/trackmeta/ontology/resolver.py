@@ -83,12 +83,14 @@ Former = dict[str, dict[str, "tuple[str, tuple[str, ...]] | None"]]
 class Resolver:
     """One per run: holds the releases used, loaded on first need."""
 
-    def __init__(self, specs: Specs, overrides: Mapping[str, Path] | None = None) -> None:
+    def __init__(self, specs: Specs, overrides: Mapping[str, Path] | None = None, *,
+                 option: str = "--ontology") -> None:
         self._decls = specs.ontologies
         self._overrides = dict(overrides or {})
+        self._option = option  # how the user gave the overrides, for messages
         for prefix in self._overrides:
             if prefix not in self._decls:
-                raise OntologyError(f"--ontology {prefix}=...: {prefix} is not a declared ontology "
+                raise OntologyError(f"{option} {prefix}=...: {prefix} is not a declared ontology "
                                     f"({', '.join(sorted(self._decls))})")
         self._indices: dict[str, OntologyIndex | None] = {}
         self._history: list[tuple[str, str]] = []  # older releases consulted, in order
@@ -123,8 +125,10 @@ class Resolver:
         elif override is not None:
             if not override.is_file():
                 versions = ", ".join(sorted(bundled))
-                raise OntologyError(f"--ontology {prefix}={override}: no such file, and no "
-                                    f"bundled {prefix} release of that version ({versions})")
+                raise OntologyError(
+                    f"{self._option} {prefix}={override}: no such file, and "
+                    + (f"no bundled {prefix} release of that version ({versions})" if bundled
+                       else f"no {prefix} release is bundled"))
             digest = sha256_file(override)
             index, hit = load_or_build(prefix, digest, lambda: from_pronto(override, prefix, digest))
             # the cache is keyed by content: name the file as this run was given it

@@ -18,6 +18,7 @@ from trackmeta._version import __version__
 from trackmeta.findings import Finding, Severity
 from trackmeta.render.options import RenderOptions, relative
 from trackmeta.rules import RULES
+from trackmeta.words import counted
 
 
 class Report(Protocol):
@@ -118,9 +119,6 @@ def _e(text: object) -> str:
     return escape.html(str(text))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
 
 def _table(head: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = (),
            attrs: str = "") -> str:
@@ -144,10 +142,10 @@ def _summary(report: Report) -> str:
         ("Verdict", f"<span class=\"verdict {verdict}\">{verdict.upper()}</span> "
                     f"<span class=\"muted\">exit status {report.exit_code}, failing on "
                     f"{_e(report.fail_on or 'never')}</span>"),
-        ("Findings", f"<span class=\"sev-error\">{_plural(report.count(Severity.ERROR), 'error')}"
+        ("Findings", f"<span class=\"sev-error\">{counted(report.count(Severity.ERROR), 'error')}"
                      f"</span>, <span class=\"sev-warning\">"
-                     f"{_plural(report.count(Severity.WARNING), 'warning')}</span>, "
-                     f"<span class=\"sev-info\">{_plural(report.count(Severity.INFO), 'info')}"
+                     f"{counted(report.count(Severity.WARNING), 'warning')}</span>, "
+                     f"<span class=\"sev-info\">{counted(report.count(Severity.INFO), 'info')}"
                      "</span>" + (f"; {report.baselined:,} baselined" if report.baseline else "")),
         ("Organisms", _e(organisms)),
         ("Files", "<br>".join(f"<code>{_e(relative(p))}</code> ({_e(report.organisms.get(p, '-'))})"
@@ -259,7 +257,7 @@ def _file_section(number: int, path: str, findings: list[Finding]) -> str:
             f"<td class=\"sev-{f.severity}\">{_e(f.severity)}</td><td>{_cell(f.value)}</td>"
             f"<td>{_cell(f.expected)}</td><td>{_cell(f.fix)}</td><td>{_e(f.message)}</td></tr>")
     counts = Counter(f.severity for f in findings)
-    said = ", ".join(_plural(counts[s], str(s)) for s in reversed(Severity) if counts[s])
+    said = ", ".join(counted(counts[s], str(s)) for s in reversed(Severity) if counts[s])
     return (
         f"<details open><summary><code>{_e(relative(path))}</code> — {said}</summary>"
         f"<div class=\"filters\"><input id=\"q-{number}\" type=\"search\" "

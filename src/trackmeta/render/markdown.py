@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from trackmeta import escape
 from trackmeta.rules import RULES
+from trackmeta.words import counted
 
 if TYPE_CHECKING:
     from trackmeta.checking.report import Report
@@ -25,10 +26,12 @@ def render(report: Report) -> str:
     s = report.summary()
     verdict = {0: "passed", 1: "failed", 2: "could not check every input"}[report.exit_code]
     out = [f"## trackmeta: {verdict}", "",
-           f"{s['files']} files ({', '.join(s['organisms']) or '-'}), {s['rows']} rows, "
-           f"{s['tracks']} tracks: {s['errors']} errors, {s['warnings']} warnings, "
-           f"{s['infos']} infos" + (f", {s['baselined']} baselined" if report.baseline else "")
-           + (f", {s['failures']} inputs not checked" if s["failures"] else ""), ""]
+           f"{counted(s['files'], 'file')} ({', '.join(s['organisms']) or '-'}), "
+           f"{counted(s['rows'], 'row')}, {counted(s['tracks'], 'track')}: "
+           f"{counted(s['errors'], 'error')}, {counted(s['warnings'], 'warning')}, "
+           f"{counted(s['infos'], 'info')}"
+           + (f", {s['baselined']:,} baselined" if report.baseline else "")
+           + (f", {counted(s['failures'], 'input')} not checked" if s["failures"] else ""), ""]
     counts = Counter(f.code for f in report.findings)
     if counts:
         out += ["| rule | name | severity | findings |", "|---|---|---|---:|"]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from trackmeta import escape
 from trackmeta.findings import Finding, Severity
+from trackmeta.words import counted
 
 if TYPE_CHECKING:
     from trackmeta.checking.report import Report
@@ -28,9 +29,6 @@ def _where(f: Finding) -> str:
         place = "-"
     return f"{place}:{f.column}" if f.column else place
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _detail(f: Finding) -> str:
@@ -65,7 +63,7 @@ def _lines_for(findings: list[Finding], paint: _Paint) -> list[str]:
                                + (f" {f.value}" if values and f.value is not None else "")
                                for f in same[:SHOWN_PLACES])
             more = ", ..." if len(same) > SHOWN_PLACES else ""
-            detail = f"{detail} [{len(same)} rows: {places}{more}]"
+            detail = f"{detail} [{counted(len(same), 'row')}: {places}{more}]"
         rows.append((where, first, detail))
     width = max(len(where) for where, _, _ in rows)
     out = []
@@ -105,6 +103,7 @@ def render(report: Report, options: RenderOptions) -> str:
     if used:
         sources = sorted({str(o["source"]) for o in report.ontologies if "terms" in o})
         out.append(escape.terminal(f"ontology releases: {', '.join(used)} ({'; '.join(sources)})"))
+    out.extend(escape.terminal(f"note: {note}") for note in report.notes)
     out.append(_verdict(report, paint))
     return "".join(line + "\n" for line in out)
 
@@ -136,10 +135,10 @@ def _verdict(report: Report, paint: _Paint) -> str:
     verdict = {0: "ok", 1: "FAILED", 2: "INCOMPLETE"}[report.exit_code]
     colour = {0: "32", 1: "31", 2: "31"}[report.exit_code]
     organisms = f" ({', '.join(s['organisms'])})" if s["organisms"] else ""
-    skipped = f", {_plural(s['skipped'], 'padding row')} skipped" if s["skipped"] else ""
+    skipped = f", {counted(s['skipped'], 'padding row')} skipped" if s["skipped"] else ""
     baselined = f", {s['baselined']} baselined" if report.baseline is not None else ""
-    return (f"{paint(verdict, colour)}: {_plural(s['files'], 'file')}{organisms}, "
-            f"{_plural(s['rows'], 'row')}, {_plural(s['tracks'], 'track')}{skipped}; "
-            f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
-            f"{_plural(s['infos'], 'info')}{baselined}"
-            + (f", {_plural(s['failures'], 'input')} not checked" if s["failures"] else ""))
+    return (f"{paint(verdict, colour)}: {counted(s['files'], 'file')}{organisms}, "
+            f"{counted(s['rows'], 'row')}, {counted(s['tracks'], 'track')}{skipped}; "
+            f"{counted(s['errors'], 'error')}, {counted(s['warnings'], 'warning')}, "
+            f"{counted(s['infos'], 'info')}{baselined}"
+            + (f", {counted(s['failures'], 'input')} not checked" if s["failures"] else ""))
