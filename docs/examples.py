@@ -61,11 +61,9 @@ def _run(argv: list[str]) -> str:
     from trackmeta.cli import main
 
     stdout, stderr = io.StringIO(), io.StringIO()
-    with _in(REPO), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        try:
-            main(argv)
-        except SystemExit:  # argparse's own exits (--help)
-            pass
+    with (_in(REPO), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr),
+          contextlib.suppress(SystemExit)):  # argparse's own exits (--help)
+        main(argv)
     return stdout.getvalue() + stderr.getvalue()
 
 
