@@ -17,6 +17,7 @@ from trackmeta.cli.common import (
 )
 from trackmeta.limits import MAX_DISTANCE, MAX_SUGGESTIONS, SEARCH_LIMIT
 from trackmeta.settings import Settings
+from trackmeta.words import counted
 
 COMMANDS = ("resolve", "terms", "search")  # the subcommands `add` defines
 
@@ -166,8 +167,8 @@ def run_terms(args: argparse.Namespace, settings: Settings) -> int:
         for warning in c.warnings:
             say(f"\tnote: {warning}")
         for otype, suggestions in c.suggestions.items():
-            near = "; ".join(f"{s.curie} '{s.label}' ({s.relation}, {s.distance}, {s.tracks} "
-                             f"tracks)" for s in suggestions)
+            near = "; ".join(f"{s.curie} '{s.label}' ({s.relation}, {s.distance}, "
+                             f"{counted(s.tracks, 'track')})" for s in suggestions)
             say(f"\tfor {otype} try: {near}")
         for otype, more in c.more.items():
             say(f"\tfor {otype}: {more} more candidates beyond --max-suggestions "

@@ -22,6 +22,7 @@ from trackmeta.request.availability import Availability
 from trackmeta.request.client_curie import canonical
 from trackmeta.specs.model import Specs
 from trackmeta.specs.organism import metadata_specs, organism_specs
+from trackmeta.words import counted
 
 _RELATION_ORDER = ("replaced-id", "replacement", "ancestor", "descendant")
 
@@ -68,7 +69,8 @@ class TermCheck:
                 ("verdict", verdict), ("message", self.message)]
         rows += [(f"tracks: {otype}", str(n)) for otype, n in (self.tracks or {}).items()]
         rows += [(f"instead, for {otype}", ", ".join(
-                     f"{s.curie} {s.label or ''} ({s.relation}, {s.tracks} tracks)" for s in found))
+                     f"{s.curie} {s.label or ''} ({s.relation}, {counted(s.tracks, 'track')})"
+                     for s in found))
                  for otype, found in self.suggestions.items() if found]
         rows += [("warning", w) for w in self.warnings]
         return escape.html_table(("", ""), rows)
