@@ -25,6 +25,8 @@ def test_clean_table_exits_0(capsys: Capture) -> None:
     assert out.splitlines() == [
         "ontology releases: CL 2026-03-26, EFO 3.90.0, UBERON 2026-04-01 "
         "(cellxgene-ontology-guide)",
+        "vocabularies: GENCODE human gene names (v48), Histone modification grammar "
+        "(Brno nomenclature)",
         "ok: 1 file (human), 25 rows, 27 tracks; 0 errors, 0 warnings, 0 infos"]
 
 

@@ -40,7 +40,8 @@ def mini() -> Resolver:
     ("EFO:0001184", "obsolete", "obsolete_HEK293T", "EFO:0001082"),
     ("EFO:0000681", "obsolete", "obsolete_renal cell carcinoma", "MONDO:0005086"),
     ("CL:9999999", "unknown", None, None),
-    ("NTR:0000856", "provisional", None, None),
+    ("NTR:0000856", "provisional", "mesendoderm", None),  # named by ENCODE's NTR list
+    ("NTR:9999999", "unknown", None, None),
     ("CLO:0026782", "unresolved", None, None),
     ("CL:84", "malformed", None, "CL:0000084"),
     ("MONDO:0005086", "malformed", None, None),

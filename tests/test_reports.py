@@ -58,4 +58,4 @@ def test_text_groups_by_file_and_summarises() -> None:
     text = render(trackmeta.check(EXAMPLE), "text")
     lines = text.splitlines()
     assert lines[0].endswith("track_metadata.tsv")
-    assert lines[-1] == "FAILED: 1 file (human), 25 rows, 27 tracks; 3 errors, 1 warning, 0 infos"
+    assert lines[-1] == "FAILED: 1 file (human), 25 rows, 27 tracks; 3 errors, 1 warning, 1 info"

@@ -144,9 +144,41 @@ _ALL = (
          "Give the mean of the track's non-zero values, a finite number above 0."),
     Rule("TM106", "pattern-mismatch", E,
          "The value does not have the form the column requires.",
-         "Histone marks and protein targets follow fixed nomenclatures; other forms are typos.",
-         "`histone_mark` = `h3k27ac`.",
+         "A value outside the column's form (stray characters in a ChIP target) is a typo that no "
+         "vocabulary can read.",
+         "`transcription_factor` = `CTCF;`.",
          "Write the value in the column's nomenclature (see `expected`)."),
+    Rule("TM107", "unknown-gene-target", W,
+         "The ChIP target is not a gene name of the organism's GENCODE release.",
+         "Targets are matched by gene name; a name GENCODE does not carry (a retired symbol, a "
+         "typo) finds no gene, and tracks of one protein end up under several names.",
+         "`transcription_factor` = `CTFC` (CTCF) or `ARNTL` (now BMAL1) in human metadata.",
+         "Use the current gene name; the finding lists the names one edit away."),
+    Rule("TM108", "gene-target-spelling", W,
+         "The ChIP target is a gene name but for case or spaces, or is written as the other "
+         "organism's symbol.",
+         "`ep300`, `EP 300` and `Ep300` are one protein to a reader and three to every tool.",
+         "`transcription_factor` = `Cebpa` (a mouse-cased symbol) in human metadata.",
+         "Write the gene name as GENCODE does (in `fix`); mouse targets may be upper-case, as "
+         "ENCODE writes them."),
+    Rule("TM109", "gene-target-as-date", E,
+         "The ChIP target is a date a spreadsheet made of a gene symbol.",
+         "Spreadsheets turn SEPT2 into 2-Sep and MARCH1 into 1-Mar; the gene is lost silently.",
+         "`transcription_factor` = `2-Sep`.",
+         "Use the gene's current name (in `fix`: SEPTIN2) and keep the column as text."),
+    Rule("TM110", "malformed-histone-mark", E,
+         "The histone mark is not a histone modification name: histone, residue, position, "
+         "modification and state (H3K27ac), or an impossible state (me4).",
+         "Marks are compared as names; `H3K27ax` or `H3k9me3` matches no track of the mark meant.",
+         "`histone_mark` = `H3K4me4` or `H3k9me3`.",
+         "Write the mark in Brno nomenclature (in `fix` where only the case is off)."),
+    Rule("TM111", "histone-variant-symbol", I,
+         "The histone mark is the gene symbol of a histone variant (H2AFZ, H3F3A), not a "
+         "modification.",
+         "A variant is a ChIP target of its own; its old gene symbol (H2AFZ, now H2AZ1) reads "
+         "like a mark to tools that expect one.",
+         "`histone_mark` = `H2AFZ`.",
+         "Nothing to change if the track is ChIP of the variant; the finding names the histone."),
     Rule("TM201", "malformed-curie", E,
          "The ontology term is not a CURIE of the form PREFIX:digits.",
          "A term that cannot be parsed cannot be looked up in any ontology.",
@@ -163,7 +195,8 @@ _ALL = (
          "`ontology_curie` = `UBERON:2245`.",
          "Zero-pad the id to the ontology's width, e.g. `UBERON:0002245`."),
     Rule("TM204", "unknown-term", E,
-         "The CURIE is well formed but is not a term of the pinned ontology release.",
+         "The CURIE is well formed but is not a term of the pinned ontology release (for NTR "
+         "ids: not in ENCODE's list of new term requests).",
          "A term the release does not know selects no tracks and describes nothing.",
          "`ontology_curie` = `CL:9999999`.",
          "Use the term the biosample name means (`fix` suggests one by label when it can)."),
@@ -205,6 +238,13 @@ _ALL = (
          "GTEx tracks are found by tissue and by term; the two must name the same tissue.",
          "`Brain_Cerebellar_Hemisphere` with UBERON:0002037 (cerebellum) instead of UBERON:0002245.",
          "Use the term of ontologies/gtex_tissues.yaml for that tissue (in `fix`)."),
+    Rule("TM212", "unknown-cell-line-name", I,
+         "A cell line whose term no release can resolve (CLO) has a name Cellosaurus does not "
+         "know either.",
+         "With no release to check the term, the name is the only handle on the cell line; one "
+         "that no catalogue knows may be a typo or an internal id.",
+         "`biosample_name` = `GM1939` on CLO:0026782, a `cell_line` row.",
+         "Check the name against Cellosaurus or give a CLO release with `--ontology CLO=...`."),
     Rule("TM301", "name-curie-mismatch", E,
          "The track name embeds a CURIE that differs from the row's `ontology_curie`.",
          "Names are built from the term; a different one means the name or the term was edited alone.",

@@ -4,6 +4,7 @@ mapped back to every row that holds it: the cost follows distinct values, not ro
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import cast
@@ -12,6 +13,7 @@ import pandas as pd
 
 from trackmeta.findings import Finding
 from trackmeta.ontology.resolver import EXACT_SCOPES, Resolution, Resolver, fold
+from trackmeta.ontology.vocabulary import normalised
 from trackmeta.rules import rule
 from trackmeta.specs.curie import curie_problem
 from trackmeta.specs.model import Specs
@@ -38,15 +40,17 @@ class OntologyJudge:
     def judge(self, curie: str, name: str, btype: str, tissue: str) -> Iterator[Finding]:
         if curie and curie_problem(curie, self.specs.ontologies) is None:
             resolution = self.resolve(curie)
-            yield from self._status(resolution, name)
+            yield from self._status(resolution, name, btype)
             if resolution.status in ("ok", "obsolete") and name:
-                yield from self._name(resolution, name)
+                yield from self._name(resolution, name, btype)
+            elif resolution.status == "provisional" and resolution.label and name:
+                yield from self._provisional_name(resolution, name)
             if btype:
                 yield from self._biosample_type(resolution, btype)
         if tissue and curie:
             yield from self._gtex(curie, tissue)
 
-    def _status(self, res: Resolution, name: str) -> Iterator[Finding]:
+    def _status(self, res: Resolution, name: str, btype: str) -> Iterator[Finding]:
         if res.status == "unknown":
             prefix = res.curie.split(":", 1)[0]
             guesses = self.resolver.names_for(prefix).get(fold(name), []) if name else []
@@ -63,9 +67,58 @@ class OntologyJudge:
         elif res.status == "provisional":
             yield rule("TM206").finding(res.message, column="ontology_curie", value=res.curie)
         elif res.status == "unresolved":
-            yield rule("TM207").finding(res.message, column="ontology_curie", value=res.curie)
+            known = self._cell_line(name) if btype == "cell_line" and name else None
+            said = f"; Cellosaurus knows {name!r} as {known}" if known else ""
+            yield rule("TM207").finding(res.message + said, column="ontology_curie",
+                                        value=res.curie)
+            if btype == "cell_line" and name and known == "":
+                yield rule("TM212").finding(
+                    f"cell line {name!r} is not a label in {self._cell_lines_release()} (compared "
+                    "ignoring case, spaces and punctuation; the bundled release has labels "
+                    f"only), and no {res.curie.split(':', 1)[0]} release is loaded to say what "
+                    f"{res.curie} is{self._labels_like(name)}", column="biosample_name",
+                    value=name)
 
-    def _name(self, res: Resolution, name: str) -> Iterator[Finding]:
+    def _cell_line(self, name: str) -> str | None:
+        """How Cellosaurus names a cell line ("CVCL_0063 'HEK293T'"), '' where it does not know
+        the name, None where the organism declares no cell-line vocabulary."""
+        vocabulary = self.specs.organism.cell_lines
+        if vocabulary is None:
+            return None
+        found = self.resolver.words.get(vocabulary).get(normalised(name))
+        return ", ".join(f"{curie} '{label}'" for curie, label in found[:3])
+
+    def _labels_like(self, name: str) -> str:
+        """Labels that start with the name's first word ('Jurkat, Clone E6-1': Jurkat E6.1)."""
+        vocabulary = self.specs.organism.cell_lines
+        word = next(iter(re.split(r"[\s,;/]+", name.strip())), "")
+        if vocabulary is None or len(normalised(word)) < 3:
+            return ""
+        found = self.resolver.words.get(vocabulary).starting(normalised(word), 4)
+        shown = ", ".join(f"{label} ({curie})" for curie, label in found)
+        return f"; labels starting {word!r}: {shown}" if found else ""
+
+    def _cell_lines_release(self) -> str:
+        vocabulary = self.specs.organism.cell_lines
+        assert vocabulary is not None
+        return self.resolver.words.get(vocabulary).decl.describe()
+
+    def _provisional_name(self, res: Resolution, name: str) -> Iterator[Finding]:
+        """An NTR id's biosample_name against the name its vocabulary gives it."""
+        assert res.label is not None
+        if name == res.label:
+            return
+        if fold(name) == fold(res.label):
+            yield rule("TM209").finding(
+                f"biosample_name {name!r} matches {res.curie}'s name in {res.release} "
+                f"('{res.label}') but for case or punctuation",
+                column="biosample_name", value=name, expected=res.label, fix=res.label)
+            return
+        yield rule("TM208").finding(
+            f"biosample_name {name!r} is not the name {res.release} gives {res.curie} "
+            f"('{res.label}')", column="biosample_name", value=name, expected=res.label)
+
+    def _name(self, res: Resolution, name: str, btype: str) -> Iterator[Finding]:
         term = self.resolver.term(res.curie)
         assert term is not None and res.label is not None
         label = _live_label(term.label)
@@ -89,8 +142,11 @@ class OntologyJudge:
                     f"it is '{label}' in {res.release}",
                     column="biosample_name", value=name, expected=label, fix=label)
                 return
+        known = self._cell_line(name) if btype == "cell_line" else None
+        said = ("" if known is None else f"; Cellosaurus knows {name!r} as {known}" if known
+                else f"; nor is it a name in {self._cell_lines_release()}")
         yield rule("TM208").finding(
-            f"biosample_name {name!r} is not a name of {res.curie} ('{label}')",
+            f"biosample_name {name!r} is not a name of {res.curie} ('{label}'){said}",
             column="biosample_name", value=name, expected=label)
 
     def _biosample_type(self, res: Resolution, btype: str) -> Iterator[Finding]:

@@ -31,9 +31,12 @@ if TYPE_CHECKING:
     from trackmeta.checking.ontology import OntologyJudge
     from trackmeta.checking.release import Count, Manifest
     from trackmeta.ontology.resolver import Resolver
+    from trackmeta.ontology.vocabulary import Vocabularies
 
 EXPECTATIONS = ("table1",)
-ONTOLOGY_RULES = ("TM204", "TM205", "TM206", "TM207", "TM208", "TM209", "TM210", "TM211")
+ONTOLOGY_RULES = ("TM204", "TM205", "TM206", "TM207", "TM208", "TM209", "TM210", "TM211",
+                  "TM212")
+VOCABULARY_RULES = ("TM107", "TM108", "TM109", "TM110", "TM111")
 
 
 def _unknown_columns(table: Table, specs: Specs) -> Iterable[Finding]:
@@ -51,10 +54,12 @@ def _unknown_columns(table: Table, specs: Specs) -> Iterable[Finding]:
 
 
 def _check_table(
-    table: Table, types: pd.Series, specs: Specs, judge: OntologyJudge | None
+    table: Table, types: pd.Series, specs: Specs, judge: OntologyJudge | None,
+    words: Vocabularies | None,
 ) -> Iterable[Finding]:
     from trackmeta.checking.cross_column import name_curie_mismatch, pairing_mismatch
     from trackmeta.checking.ontology import ontology_findings
+    from trackmeta.checking.vocabularies import vocabulary_findings
     from trackmeta.specs.schema import compile_schema, run_schema
 
     yield from _unknown_columns(table, specs)
@@ -68,6 +73,8 @@ def _check_table(
     yield from pairing_mismatch(table.frame, types, specs)
     if judge is not None:
         yield from ontology_findings(table.frame, types, judge)
+    if words is not None:
+        yield from vocabulary_findings(table.frame, types, specs, words)
 
 
 def _locate(finding: Finding, table: Table, types: pd.Series, organism: str) -> Finding:
@@ -205,6 +212,7 @@ def _check_tables(run: _Run, options: _Options, output_type: str | None,
 
     base = options.base
     judging = any(options.selection.enabled(code) for code in ONTOLOGY_RULES)
+    wording = any(options.selection.enabled(code) for code in VOCABULARY_RULES)
     judges: dict[str, OntologyJudge] = {}
     for number, (read, manifest_path) in enumerate(run.loaded):
         table = drop_padding(read)
@@ -225,7 +233,8 @@ def _check_tables(run: _Run, options: _Options, output_type: str | None,
         if judging and chosen.name not in judges:
             judges[chosen.name] = OntologyJudge(tspecs, options.resolver)
         raw = [*table.findings, *type_findings, *organisms.mismatch(table.frame, tspecs),
-               *_check_table(table, types, tspecs, judges.get(chosen.name))]
+               *_check_table(table, types, tspecs, judges.get(chosen.name),
+                             options.resolver.words if wording else None)]
         run.findings.extend(_locate(f, table, types, chosen.name) for f in reconcile(raw))
 
 
@@ -335,6 +344,7 @@ def _report(run: _Run, options: _Options, tally: _Tally, counts: tuple[Count, ..
             for s in base.known_output_types.values()
         ),
         ontologies=tuple(options.resolver.releases()),
+        vocabularies=tuple(options.resolver.words.used()),
         matrix=_matrix(run, kept),
         notes=tuple(run.notes),
     )

@@ -38,6 +38,7 @@ class Report:
     fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
     # output type -> biosample type -> (tracks, findings): where a release's findings sit
     matrix: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
+    vocabularies: tuple[Mapping[str, Any], ...] = ()  # the word lists this run consulted
     notes: tuple[str, ...] = ()  # what the run did not look at, said so it is not assumed
 
     def count(self, severity: Severity) -> int:
@@ -95,6 +96,7 @@ class Report:
                 "fixed": [dict(e) for e in self.fixed]},
             "schemas": list(map(dict, self.schemas)),
             "ontologies": list(map(dict, self.ontologies)),
+            "vocabularies": list(map(dict, self.vocabularies)),
             "notes": list(self.notes),
         }
 

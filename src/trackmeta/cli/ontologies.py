@@ -50,14 +50,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for prefix in default_specs().ontologies:
         resolver.index(prefix)  # load (and verify) every release that is declared or given
     releases = resolver.releases(cache_status=True)
+    words = [{**decl.report_entry(), "licence": decl.licence,
+              "entries": len(resolver.words.get(decl.name)) if decl.file else None}
+             for decl in resolver.words.declared()]  # each opened: its checksum verified
     if args.format == "json":
-        say_json(releases)
+        say_json({"ontologies": releases, "vocabularies": words})
     else:
         for entry in releases:
             version = entry.get("version") or "-"
             where = entry.get("source") or entry.get("note") or ""
             terms = f"{entry['terms']} terms" if "terms" in entry else ""
             say(f"{entry['prefix']:<7} {version!s:<11} {terms:<12} {where}")
+        say("vocabularies:")
+        for word in words:
+            size = f"{word['entries']:,} entries" if word["entries"] is not None else "grammar"
+            say(f"  {word['name']:<14} {word['version']!s:<30} {size:<16} {word['source']} "
+                f"({word['licence']})")
     return 0
 
 

@@ -76,25 +76,38 @@ def _tracks(paths: Sequence[str | Path], organism: Any) -> dict[TrackId, dict[st
     return tracks
 
 
+EMBEDDED = ("ontology_curie", "transcription_factor", "histone_mark")  # what track names embed
+
+
 def _renamed(before: Mapping[TrackId, Mapping[str, str]], after: Mapping[TrackId, Mapping[str, str]],
              paired: Mapping[TrackId, TrackId]) -> dict[TrackId, TrackId]:
-    """Tracks whose name changed only where it embeds the row's own ontology_curie (what `fix`
-    does with a replaced term): one track renamed, not one removed and one added. A name that is
-    not unique once its CURIE is set aside is left unpaired rather than guessed."""
-    def shapes(tracks: Mapping[TrackId, Mapping[str, str]], taken: Iterable[TrackId]
-               ) -> dict[TrackId, TrackId | None]:
+    """Tracks whose name changed only where it embeds the row's own term, ChIP target or histone
+    mark (what `fix` does with a replaced term or a respelt target): one track renamed, not one
+    removed and one added. Each embedded column is set aside alone first, then all together; a
+    name that is not unique once they are set aside is left unpaired rather than guessed."""
+    def shapes(tracks: Mapping[TrackId, Mapping[str, str]], taken: Iterable[TrackId],
+               columns: Sequence[str]) -> dict[TrackId, TrackId | None]:
         found: dict[TrackId, TrackId | None] = {}
         for ident in set(tracks) - set(taken):
-            curie = tracks[ident].get("ontology_curie", "").strip()
-            if not curie or curie not in ident.name:
+            name = ident.name
+            for column in columns:
+                value = tracks[ident].get(column, "").strip()
+                if value and value in name:
+                    name = name.replace(value, f"{{{column}}}")
+            if name == ident.name:
                 continue
-            shape = ident._replace(name=ident.name.replace(curie, "\0"))
+            shape = ident._replace(name=name)
             found[shape] = None if shape in found else ident
         return found
 
-    olds, news = shapes(before, paired), shapes(after, paired.values())
-    return {old: new for shape, old in olds.items()
-            if old is not None and (new := news.get(shape)) is not None}
+    renamed: dict[TrackId, TrackId] = {}
+    for columns in (*((c,) for c in EMBEDDED), EMBEDDED):
+        taken = {**paired, **renamed}
+        olds = shapes(before, taken, columns)
+        news = shapes(after, taken.values(), columns)
+        renamed.update({old: new for shape, old in olds.items()
+                        if old is not None and (new := news.get(shape)) is not None})
+    return renamed
 
 
 def diff(old: Sequence[str | Path] | str | Path, new: Sequence[str | Path] | str | Path, *,

@@ -24,8 +24,10 @@ from typing import Any
 from trackmeta.findings import Finding
 from trackmeta.ontology.resolver import Resolver
 
-REPAIRED = ("TM104", "TM005", "TM205", "TM209", "TM211")
-FOR_A_PERSON = ("TM204", "TM205", "TM208", "TM210", "TM211", "TM301", "TM302")
+REPAIRED = ("TM104", "TM005", "TM108", "TM109", "TM110", "TM205", "TM209", "TM211")
+FOR_A_PERSON = ("TM107", "TM110", "TM204", "TM205", "TM208", "TM210", "TM211", "TM301", "TM302")
+_CELL_FIXES = ("TM104", "TM209", "TM005", "TM108", "TM109", "TM110")  # a new value for the cell
+_NAMED_IN_TRACK = ("transcription_factor", "histone_mark")  # what a track name ends with
 _TERM_FIXES = ("TM211", "TM205")  # precedence for a new ontology_curie
 
 
@@ -155,12 +157,16 @@ def _row(path: str, row: int, found: list[Finding], names: Resolver, values: Map
         cells[column] = (old, new, [*reasons, code])
 
     for f in found:
-        if f.code in ("TM104", "TM209", "TM005") and f.fix is not None and f.value is not None:
+        if f.code in _CELL_FIXES and f.fix is not None and f.value is not None:
             new = f"OutputType.{f.fix}" if f.code == "TM005" and prefixed else f.fix
-            propose(f.column or "", f.value, new, f.code)
+            propose(f.column or "", values.get(f.column or "", f.value), new, f.code)
+            name = values.get("name", "")
+            if f.column in _NAMED_IN_TRACK and name.endswith(f" {f.value}"):
+                propose("name", name, name[:-len(f.value)] + new, f.code)
     term_fix = next((f for code in _TERM_FIXES for f in found
                      if f.code == code and f.column == "ontology_curie" and f.fix), None)
     left = [f for f in found if f.code in FOR_A_PERSON and f is not term_fix
+            and not (f.code in _CELL_FIXES and f.fix)
             and not (f.code == "TM301" and term_fix is not None)
             and not (f.code == "TM208" and term_fix is not None)
             and not (f.code in _TERM_FIXES and f.fix)]

@@ -25,6 +25,7 @@ from trackmeta.ontology.sources import (
     from_pronto,
     sha256_file,
 )
+from trackmeta.ontology.vocabulary import Vocabularies
 from trackmeta.specs.curie import curie_problem
 from trackmeta.specs.model import BundledRelease, OntologyDecl, Specs, default_specs
 
@@ -88,6 +89,7 @@ class Resolver:
         self._decls = specs.ontologies
         self._overrides = dict(overrides or {})
         self._option = option  # how the user gave the overrides, for messages
+        self.words = Vocabularies(specs.vocabularies)  # the word lists used beside the releases
         for prefix in self._overrides:
             if prefix not in self._decls:
                 raise OntologyError(f"{option} {prefix}=...: {prefix} is not a declared ontology "
@@ -203,7 +205,10 @@ class Resolver:
                 if consulted:
                     entry["history"] = consulted
             elif not decl.resolvable:
-                entry.update(version=None, source=None, note="provisional ids; no release holds them")
+                named = (f", named by the {decl.vocabulary} vocabulary" if decl.vocabulary
+                         else "")
+                entry.update(version=None, source=None,
+                             note=f"provisional ids; no release holds them{named}")
             elif prefix in self._overrides:
                 entry.update(version=None, source=str(self._overrides[prefix]))
             elif decl.release_file is None:
@@ -228,8 +233,7 @@ class Resolver:
         prefix = text.split(":", 1)[0]
         decl = self._decls[prefix]
         if not decl.resolvable:
-            return Resolution(text, "provisional",
-                              f"{text} is provisional ({decl.title}), not a term of any ontology release")
+            return self._provisional(text, decl)
         index = self.index(prefix)
         if index is None:
             return Resolution(text, "unresolved",
@@ -295,6 +299,21 @@ class Resolver:
     def is_under(self, curie: str, roots: Iterable[str]) -> bool:
         wanted = set(roots)
         return curie in wanted or not wanted.isdisjoint(self.ancestors(curie))
+
+    def _provisional(self, curie: str, decl: OntologyDecl) -> Resolution:
+        """An id no release holds (NTR): named by its vocabulary, where one is declared."""
+        if decl.vocabulary is None:
+            return Resolution(curie, "provisional", f"{curie} is provisional ({decl.title}), not "
+                                                    "a term of any ontology release")
+        words = self.words.get(decl.vocabulary)
+        where = words.decl.describe()
+        named = words.get(curie)
+        if not named:
+            return Resolution(curie, "unknown", f"{curie} is not in {where}", release=where)
+        label = named[0][0]
+        return Resolution(curie, "provisional",
+                          f"{curie} is provisional: {where} names it '{label}'; it is not a term "
+                          "of any ontology release", label=label, release=where)
 
     def names_for(self, prefix: str) -> dict[str, list[str]]:
         """Folded label and synonym -> live ids, for 'did you mean' by biosample name."""

@@ -103,6 +103,9 @@ def render(report: Report, options: RenderOptions) -> str:
     if used:
         sources = sorted({str(o["source"]) for o in report.ontologies if "terms" in o})
         out.append(escape.terminal(f"ontology releases: {', '.join(used)} ({'; '.join(sources)})"))
+    if report.vocabularies:
+        out.append(escape.terminal("vocabularies: " + ", ".join(
+            f"{v['title']} ({v['version']})" for v in report.vocabularies)))
     out.extend(escape.terminal(f"note: {note}") for note in report.notes)
     out.append(_verdict(report, paint))
     return "".join(line + "\n" for line in out)

@@ -98,6 +98,31 @@ class OntologyDecl:
     pull: PullDecl | None
     history: tuple[BundledRelease, ...] = ()  # older releases, newest first
     older_pulls: tuple[PullDecl, ...] = ()  # pulled only when asked for by version
+    vocabulary: str | None = None  # the word list that names provisional ids (NTR)
+
+
+@dataclass(frozen=True)
+class VocabularyDecl:
+    """One file of ontologies/vocabularies/: what a vocabulary is and where it comes from."""
+
+    name: str
+    title: str
+    kind: str  # gene-names, ntr-terms, cell-lines, histone-marks
+    version: str
+    source: str
+    source_sha256: str | None
+    licence: str
+    file: str | None  # the compiled file, beside the declaration (None for a grammar)
+    sha256: str | None
+    grammar: Mapping[str, Any] | None = None
+    excel_dates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return f"{self.title} ({self.version})"
+
+    def report_entry(self) -> dict[str, str | None]:
+        return {"name": self.name, "title": self.title, "version": self.version,
+                "source": self.source, "sha256": self.sha256 or self.source_sha256}
 
 
 @dataclass(frozen=True)
@@ -135,6 +160,9 @@ class OrganismSpec:
     # biosample type -> prefix -> (roots added to the shared ones, branches a term must not be under)
     branches: Mapping[str, Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]]
     path: Path
+    vocabularies: Mapping[str, str] = field(default_factory=dict)  # column -> vocabulary name
+    cell_lines: str | None = None  # the vocabulary cell-line names are looked up in
+    targets_written: str | None = None  # 'upper': ChIP targets are written upper-case (ENCODE)
 
 
 @dataclass(frozen=True)
@@ -156,6 +184,7 @@ class Specs:
     organisms: Mapping[str, OrganismSpec]
     known_output_types: Mapping[str, OutputTypeSpec]
     top_terms: tuple[str, ...] = ()
+    vocabularies: Mapping[str, VocabularyDecl] = field(default_factory=dict)
     _views: dict[str, Specs] = field(default_factory=dict, compare=False, repr=False)
 
     def output_type(self, text: str) -> OutputTypeSpec | None:
@@ -350,7 +379,9 @@ def _organism(path: Path, raw: Mapping[str, Any], output_types: Mapping[str, Out
         name=raw["organism"], title=raw["title"], default=raw["default"],
         aliases=tuple(raw["aliases"]), output_types=served, table1=raw["table1"],
         gtex=raw["gtex"], column_values=MappingProxyType(values),
-        branches=MappingProxyType(branches), path=path)
+        branches=MappingProxyType(branches), path=path,
+        vocabularies=MappingProxyType(dict(raw.get("vocabularies", {}))),
+        cell_lines=raw.get("cell_lines"), targets_written=raw.get("targets_written"))
 
 
 def _narrow(column: ColumnDef, organism: OrganismSpec) -> ColumnDef:
@@ -399,6 +430,22 @@ def _view(base: Specs, organism: OrganismSpec) -> Specs:
     )
 
 
+def _vocabularies(docs: _Documents, ontologies: Path) -> dict[str, VocabularyDecl]:
+    found: dict[str, VocabularyDecl] = {}
+    for path in sorted(p for p in docs.files if p.parent == ontologies / "vocabularies"):
+        raw = docs.load(path, ontologies / "meta/vocabulary.schema.json")
+        if raw["name"] != path.stem:
+            raise SpecError(f"{path}: declares {raw['name']!r}; the file must be named for it")
+        source, compiled = raw["source"], raw.get("compiled", {})
+        found[raw["name"]] = VocabularyDecl(
+            name=raw["name"], title=raw["title"], kind=raw["kind"], version=raw["version"],
+            source=source.get("file") or source["from"], source_sha256=source.get("sha256"),
+            licence=raw["licence"], file=compiled.get("file"), sha256=compiled.get("sha256"),
+            grammar=raw.get("grammar"),
+            excel_dates={m: tuple(stems) for m, stems in raw.get("excel_dates", {}).items()})
+    return found
+
+
 def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> Specs:
     """Read and meta-validate every spec; raise SpecError naming the file on any problem."""
     schemas = schemas or data_dir("schemas")
@@ -435,7 +482,13 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
             pull=PullDecl(**raw["pull"]) if "pull" in raw else None,
             history=tuple(BundledRelease(**old) for old in raw.get("history", ())),
             older_pulls=tuple(PullDecl(**old) for old in raw.get("older_pulls", ())),
+            vocabulary=raw.get("vocabulary"),
         )
+    vocabularies = _vocabularies(docs, ontologies)
+    for decl in decls.values():
+        if decl.vocabulary is not None and decl.vocabulary not in vocabularies:
+            raise SpecError(f"{ontologies / 'releases'}: {decl.prefix} names undeclared "
+                            f"vocabulary {decl.vocabulary}")
 
     types_raw = _load(ontologies / "biosample_types.yaml",
                       ontologies / "meta/biosample_types.schema.json")
@@ -474,6 +527,10 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
     for path in sorted(p for p in docs.files if p.parent == schemas / "organisms"):
         organism = _organism(path, _load(path, schemas / "meta/organism.schema.json"),
                              output_types, columns, biosample_types, decls)
+        named = [*organism.vocabularies.values(), *filter(None, [organism.cell_lines])]
+        stray = [v for v in named if v not in vocabularies]
+        if stray:
+            raise SpecError(f"{path}: names undeclared vocabularies {stray}")
         if organism.name in organisms:
             raise SpecError(f"{path}: organism {organism.name} is declared twice")
         organisms[organism.name] = organism
@@ -498,6 +555,7 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
         organisms=MappingProxyType(organisms),
         known_output_types=MappingProxyType(output_types),
         top_terms=tuple(types_raw.get("top_terms", ())),
+        vocabularies=MappingProxyType(vocabularies),
     )
     view = _view(base, defaults[0])
     view._views.update({o: _view(base, organisms[o]) for o in organisms if o != defaults[0].name})

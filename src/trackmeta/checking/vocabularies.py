@@ -1,0 +1,84 @@
+"""The words around the term: ChIP targets (transcription_factor) against the organism's gene
+names, histone marks (histone_mark) against the histone grammar (TM107-TM111). Judged once per
+distinct value and mapped back to its rows; a vocabulary is opened only when a table has values
+that need it."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Iterator
+
+import pandas as pd
+
+from trackmeta.findings import Finding
+from trackmeta.ontology.genes import GeneNames
+from trackmeta.ontology.vocabulary import Vocabularies
+from trackmeta.rules import rule
+from trackmeta.specs.model import Specs
+
+Judge = Callable[[str, str], list[Finding]]
+
+
+def vocabulary_findings(frame: pd.DataFrame, types: pd.Series, specs: Specs,
+                        words: Vocabularies) -> Iterator[Finding]:
+    for column, vocabulary in specs.organism.vocabularies.items():
+        if column not in frame:
+            continue
+        values = frame[column][types != ""].astype(str).str.strip()
+        present = values[values != ""]
+        pattern = specs.columns[column].pattern if column in specs.columns else None
+        if pattern is not None:  # a value outside the column's form is TM106's alone
+            present = present[present.str.fullmatch(pattern)]
+        if present.empty:
+            continue
+        judge = _judge_for(column, vocabulary, specs, words)
+        for value, positions in present.groupby(present, sort=False).indices.items():
+            templates = judge(column, str(value))
+            for row in present.index[positions]:
+                for template in templates:
+                    yield dataclasses.replace(template, row=int(row))
+
+
+def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies) -> Judge:
+    if specs.vocabularies[vocabulary].kind == "histone-marks":
+        return _histone_judge(words, vocabulary)
+    others = {other.name: other.vocabularies[column] for other in specs.organisms.values()
+              if other.name != specs.organism.name and column in other.vocabularies}
+    genes = GeneNames(words.get(vocabulary), specs.organism.name, specs.organism.targets_written,
+                      {organism: functools.partial(words.get, name)
+                       for organism, name in others.items()})
+    return lambda column, value: list(_target(genes, column, value))
+
+
+def _target(genes: GeneNames, column: str, value: str) -> Iterator[Finding]:
+    target = genes.read(value)
+    if target.kind == "spelling":
+        yield rule("TM108").finding(target.message, column=column, value=value,
+                                    expected=target.fix, fix=target.fix)
+    elif target.kind == "date":
+        yield rule("TM109").finding(target.message, column=column, value=value,
+                                    expected=target.fix, fix=target.fix)
+    elif target.kind == "unknown":
+        near = f"; one edit away: {', '.join(target.near)}" if target.near else ""
+        yield rule("TM107").finding(target.message + near, column=column, value=value,
+                                    expected=f"a gene name of {genes.release}")
+
+
+def _histone_judge(words: Vocabularies, vocabulary: str) -> Judge:
+    grammar = words.grammar(vocabulary)
+
+    def judge(column: str, value: str) -> list[Finding]:
+        reading = grammar.read(value)
+        if reading.kind == "bad":
+            return [rule("TM110").finding(reading.problem, column=column, value=value,
+                                          expected=reading.fix or "a histone modification "
+                                          "name such as H3K27ac or H3K4me3", fix=reading.fix)]
+        if reading.kind == "variant":
+            return [rule("TM111").finding(
+                f"{value!r} is the former gene symbol of the histone variant {reading.histone} "
+                f"(now {reading.now}): a ChIP target, not a modification", column=column,
+                value=value, expected=reading.histone)]
+        return []
+
+    return judge

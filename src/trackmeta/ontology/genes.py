@@ -1,0 +1,113 @@
+"""ChIP targets read against an organism's gene names: what a `transcription_factor` value is,
+and what is certain to be meant when it is not a name.
+
+Certain: a value that differs from one gene name only by case or inner spaces; a human value
+written as a mouse symbol (`Cebpa`); a spreadsheet's date made of a symbol (`2-Sep`, SEPT2, now
+SEPTIN2). Not certain: a near miss (`CTFC`), which gets the names one edit away as suggestions.
+ENCODE's modification forms (`POLR2AphosphoS5`) name a gene and a modification: the gene is read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from trackmeta.ontology.vocabulary import Vocabulary
+
+_MODIFIED = re.compile(r"(?P<gene>.+?)(?P<mod>phospho|acetyl|methyl|ubiquityl|sumoyl)"
+                       r"(?P<sites>(?:[STYKR]\d+)*)")
+_DATE = re.compile(r"0?(?P<day>\d{1,2})-(?P<month>[A-Za-z]{3})|(?P<month2>[A-Za-z]{3})-0?(?P<day2>\d{1,2})")
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "gene", "spelling" (certain fix), "date" (certain fix), "unknown"
+    message: str = ""
+    fix: str | None = None
+    near: tuple[str, ...] = ()
+
+
+class GeneNames:
+    def __init__(self, names: Vocabulary, organism: str, written: str | None,
+                 others: Mapping[str, Callable[[], Vocabulary]] | None = None) -> None:
+        self.names = names
+        self.organism = organism
+        self.written = written  # 'upper': the organism's targets are written upper-case
+        self.others = dict(others or {})  # other organisms' gene names (opened on a miss)
+
+    @property
+    def release(self) -> str:
+        return self.names.decl.describe()
+
+    def _named(self, value: str) -> list[str]:
+        return [fields[0] for fields in self.names.get(value.upper())]
+
+    def _is_name(self, value: str) -> bool:
+        named = self._named(value)
+        return value in named or bool(named and self.written == "upper" and value == value.upper())
+
+    def read(self, value: str) -> Target:
+        if self._is_name(value):
+            return Target("gene")
+        modified = _MODIFIED.fullmatch(value)
+        if modified is not None and self._is_name(modified["gene"]):
+            return Target("gene")  # ENCODE's gene + modification form
+        return self._spelling(value) or self._date(value) or self._unknown(value, modified)
+
+    def _spelling(self, value: str) -> Target | None:
+        squeezed = re.sub(r"\s+", "", value)
+        named = self._named(squeezed)
+        if len(named) != 1:
+            return None
+        meant = squeezed.upper() if self.written == "upper" else named[0]
+        if squeezed != value and self._is_name(squeezed):
+            return Target("spelling", f"{value!r} is the gene {squeezed} with spaces in it", meant)
+        if self.organism == "human" and value[:1].isupper() and value[1:] == value[1:].lower():
+            return Target("spelling", f"{value!r} is written as a mouse gene symbol; the human "
+                                      f"gene is {meant}", meant)
+        return Target("spelling", f"{value!r} is the gene {meant} but for case", meant)
+
+    def _date(self, value: str) -> Target | None:
+        date = _DATE.fullmatch(value)
+        if date is None:
+            return None
+        month = (date["month"] or date["month2"]).title()
+        day = int(date["day"] or date["day2"])
+        for stem in self.names.decl.excel_dates.get(month, ()):
+            named = self._named(f"{stem}{day}")
+            if len(named) == 1:
+                meant = named[0].upper() if self.written == "upper" else named[0]
+                return Target("date", f"{value!r} is a spreadsheet's date made of a gene symbol: "
+                                      f"{stem.upper()}{day}, now {meant}", meant)
+        return None
+
+    def _unknown(self, value: str, modified: re.Match[str] | None) -> Target:
+        gene = modified["gene"] if modified is not None else value
+        shown = f"{value!r}" if gene == value else f"{value!r} (the gene {gene!r}, modified)"
+        near = self.near(gene)
+        elsewhere = self._elsewhere(gene)
+        return Target("unknown", f"{shown} is not a gene name in {self.release}"
+                                 + (elsewhere or ": GENCODE no longer carries it, or it is "
+                                                 "misspelt"), near=near)
+
+    def _elsewhere(self, gene: str) -> str | None:
+        """Whose gene name it is, when another organism's (ZNF384 in mouse metadata: Zfp384)."""
+        for organism, opened in self.others.items():
+            names = opened()
+            if gene in [fields[0] for fields in names.get(gene.upper())]:
+                return f"; it is a {organism} gene name ({names.decl.describe()})"
+        return None
+
+    def near(self, gene: str, limit: int = 5) -> tuple[str, ...]:
+        """Gene names one edit from `gene`, the most alike first."""
+        keys = self.names.keys_near(gene.upper(), _ALPHABET)
+        names = [fields[0] for key in keys for fields in self.names.get(key)]
+        if self.written == "upper":
+            names = [n.upper() for n in names]
+        ranked = sorted(dict.fromkeys(names), key=lambda n: (
+            -(sorted(n.upper()) == sorted(gene.upper())),
+            -difflib.SequenceMatcher(None, gene.upper(), n.upper()).ratio(), n))
+        return tuple(ranked[:limit])
