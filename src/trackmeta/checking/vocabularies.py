@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Callable, Iterator
 
 import pandas as pd
@@ -25,17 +26,20 @@ def vocabulary_findings(frame: pd.DataFrame, types: pd.Series, specs: Specs,
     for column, vocabulary in specs.organism.vocabularies.items():
         if column not in frame:
             continue
-        values = frame[column][types != ""].astype(str).str.strip()
-        present = values[values != ""]
+        values = frame[column][types != ""]
+        distinct = {str(v): str(v).strip() for v in values.unique()}
+        distinct = {raw: v for raw, v in distinct.items() if v}
         pattern = specs.columns[column].pattern if column in specs.columns else None
         if pattern is not None:  # a value outside the column's form is TM106's alone
-            present = present[present.str.fullmatch(pattern)]
-        if present.empty:
+            distinct = {raw: v for raw, v in distinct.items() if re.fullmatch(pattern, v)}
+        if not distinct:
             continue
         judge = _judge_for(column, vocabulary, specs, words)
-        for value, positions in present.groupby(present, sort=False).indices.items():
-            templates = judge(column, str(value))
-            for row in present.index[positions]:
+        for raw, value in distinct.items():
+            templates = judge(column, value)
+            if not templates:
+                continue  # most values: no rows to look for
+            for row in values.index[values == raw]:
                 for template in templates:
                     yield dataclasses.replace(template, row=int(row))
 

@@ -1,9 +1,10 @@
 """Build the missing ontology indexes in a second process while this one starts up.
 
 A check on a machine with an empty cache (a new CI runner) needs every pinned release compiled
-into an index, which costs about as much CPU as importing pandas and pandera does. Started before
-those imports, a helper process compiles them on another core. The two never duplicate work or
-race: each index is built under its own lock, and whoever comes second finds the file written.
+into an index and the vocabularies unpacked, which costs about as much CPU as importing pandas
+and pandera does. Started before those imports, a helper process does it on another core. The
+two never duplicate work or race: each index is built under its own lock, and whoever comes
+second finds the file written.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ def missing(specs: Specs, overridden: Iterable[str] = ()) -> list[str]:
             and not cache_path(prefix, decl.release_sha256).is_file()]
 
 
+def missing_words(specs: Specs) -> list[str]:
+    """The compiled vocabularies not yet unpacked into the cache."""
+    from trackmeta.ontology.vocabulary import unpacked_path
+
+    return [name for name, decl in specs.vocabularies.items()
+            if decl.file is not None and not unpacked_path(decl).is_file()]
+
+
 def start(overridden: Iterable[str] = ()) -> None:
     """Start the helper when this machine lacks an index (or has never checked the specs, which
     the helper then does too), and there is a spare core. Never fails: without a helper, the run
@@ -55,7 +64,7 @@ def start(overridden: Iterable[str] = ()) -> None:
     skip = sorted(overridden)
     if default_specs_checked():
         try:
-            if not missing(default_specs(), skip):
+            if not missing(default_specs(), skip) and not missing_words(default_specs()):
                 return
         except SpecError:
             return  # the run itself reports it
@@ -69,7 +78,8 @@ def start(overridden: Iterable[str] = ()) -> None:
 
 def main(skip: list[str]) -> int:
     """The helper: build every missing index but those of the prefixes the run overrides, the
-    largest release first (a small one, the run builds sooner than it would wait for)."""
+    largest release first (a small one, the run builds sooner than it would wait for), then
+    unpack the vocabularies."""
     from trackmeta.ontology.resolver import Resolver
     from trackmeta.ontology.sources import OntologyError, bundled_file
     from trackmeta.specs.model import SpecError, default_specs
@@ -82,6 +92,8 @@ def main(skip: list[str]) -> int:
                  for p in prefixes}
         for prefix in sorted(prefixes, key=lambda p: -sizes[p]):
             resolver.index(prefix)
+        for name in missing_words(specs):
+            resolver.words.get(name)
     except (SpecError, OntologyError, OSError):
         return 1
     return 0

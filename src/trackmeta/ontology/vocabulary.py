@@ -13,7 +13,6 @@ from __future__ import annotations
 import gzip
 import mmap
 import struct
-from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -58,28 +57,24 @@ class Vocabulary:
     def _line(self, i: int) -> bytes:
         return self._map[self._data + self._offsets[i]:self._data + self._offsets[i + 1] - 1]
 
-    def _key(self, i: int) -> bytes:
-        return self._line(i).split(b"\t", 1)[0]
-
     def get(self, key: str) -> list[tuple[str, ...]]:
-        """The values filed under `key` (each a tuple of the line's other fields)."""
-        wanted = key.encode("utf-8")
-        i = bisect_left(range(self._count), wanted, key=self._key)
+        """The values filed under `key` (each a tuple of the line's other fields). Lines are
+        compared whole: a tab sorts before every character a key holds ('CTC\t' < 'CTCF\t'),
+        so line order is key order."""
+        wanted = key.encode("utf-8") + b"\t"
+        i = bisect_left(range(self._count), wanted, key=self._line)
         found = []
-        while i < self._count:
-            fields = self._line(i).decode("utf-8").split("\t")
-            if fields[0] != key:
-                break
-            found.append(tuple(fields[1:]))
+        while i < self._count and self._line(i).startswith(wanted):
+            found.append(tuple(self._line(i).decode("utf-8").split("\t")[1:]))
             i += 1
         return found
 
     def starting(self, prefix: str, limit: int) -> list[tuple[str, ...]]:
         """Up to `limit` entries whose key starts with `prefix`, in key order."""
         wanted = prefix.encode("utf-8")
-        i = bisect_left(range(self._count), wanted, key=self._key)
+        i = bisect_left(range(self._count), wanted, key=self._line)
         found: list[tuple[str, ...]] = []
-        while i < self._count and len(found) < limit and self._key(i).startswith(wanted):
+        while i < self._count and len(found) < limit and self._line(i).startswith(wanted):
             found.append(tuple(self._line(i).decode("utf-8").split("\t")[1:]))
             i += 1
         return found
@@ -89,21 +84,49 @@ class Vocabulary:
 
     def keys_near(self, key: str, alphabet: str) -> list[str]:
         """Keys one edit (a deleted, inserted, replaced or swapped character) from `key`: a near
-        miss found by lookups rather than by comparing with every key."""
-        return [k for k in dict.fromkeys(_one_edit(key, alphabet)) if k != key and k in self]
+        miss found by lookups, not by comparing with every key. Edits are tried position by
+        position; once the keys sharing the unedited head are few, they are read and compared
+        instead, which covers every later position at once."""
+        found: list[str] = []
+        for i in range(len(key) + 1):
+            head = key[:i].encode("utf-8")
+            lo = bisect_left(range(self._count), head, key=self._line)
+            hi = bisect_left(range(self._count), head + b"\xff", lo=lo, key=self._line)
+            if hi - lo <= _SCAN:
+                keys = (self._line(j).split(b"\t", 1)[0].decode("utf-8") for j in range(lo, hi))
+                found += [k for k in keys if _one_edit_apart(key, k)]
+                break
+            found += [k for k in _edits_at(key, i, alphabet) if k in self]
+        return list(dict.fromkeys(k for k in found if k != key))
 
 
-def _one_edit(word: str, alphabet: str) -> Iterator[str]:
-    for i in range(len(word) + 1):
-        head, tail = word[:i], word[i:]
-        if tail:
-            yield head + tail[1:]
-            if len(tail) > 1:
-                yield head + tail[1] + tail[0] + tail[2:]
-            for c in alphabet:
-                yield head + c + tail[1:]
+_SCAN = 64  # keys read and compared rather than looked up, once this few share a head
+
+
+def _edits_at(word: str, i: int, alphabet: str) -> Iterator[str]:
+    """The words one edit from `word` whose first change is at position `i`."""
+    head, tail = word[:i], word[i:]
+    if tail:
+        yield head + tail[1:]
+        if len(tail) > 1:
+            yield head + tail[1] + tail[0] + tail[2:]
         for c in alphabet:
-            yield head + c + tail
+            yield head + c + tail[1:]
+    for c in alphabet:
+        yield head + c + tail
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1
+                                   and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y),
+             len(short))
+    return short[i:] == long_[i + 1:]
 
 
 def compiled_path(decl: VocabularyDecl) -> Path:
@@ -111,11 +134,17 @@ def compiled_path(decl: VocabularyDecl) -> Path:
     return data_dir("ontologies") / "vocabularies" / decl.file
 
 
+def unpacked_path(decl: VocabularyDecl) -> Path:
+    """Where the cache keeps the unpacked copy, named by the shipped file's pinned sha256."""
+    assert decl.sha256 is not None
+    return cache_dir() / "vocab" / f"{decl.name}-{decl.sha256[:16]}.vocab"
+
+
 def _unpacked(decl: VocabularyDecl) -> mmap.mmap | bytes:
     """The cache's unpacked copy, mapped; made (and the shipped file verified) on first use. A
     cache that cannot be written costs only speed: the copy is then held in memory."""
     assert decl.sha256 is not None
-    target = cache_dir() / "vocab" / f"{decl.name}-{decl.sha256[:16]}.vocab"
+    target = unpacked_path(decl)
     try:
         with target.open("rb") as handle:
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
@@ -132,14 +161,13 @@ def _unpacked(decl: VocabularyDecl) -> mmap.mmap | bytes:
     if sha256_file(source) != decl.sha256:
         raise VocabularyError(f"{source}: does not match the sha256 its declaration "
                               f"({decl.name}) pins; recompile it or restore the file")
-    lines = [line for line in gzip.decompress(source.read_bytes()).split(b"\n")
-             if line and not line.startswith(b"#")]
-    offsets, position = array("I", [0]), 0
-    for line in lines:
-        position += len(line) + 1
-        offsets.append(position)
-    data = (_HEADER.pack(MAGIC, len(lines), bytes.fromhex(decl.sha256)) + offsets.tobytes()
-            + b"".join(line + b"\n" for line in lines))
+    import numpy as np  # pandas' own dependency: finds the line ends without a Python loop
+
+    text = gzip.decompress(source.read_bytes())
+    body = text.split(b"\n", 1)[1] if text.startswith(b"#") else text  # the compiler's header
+    ends = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == ord("\n")) + 1
+    offsets = np.concatenate(([0], ends)).astype(np.uint32)  # native order, as cast("I") reads
+    data = _HEADER.pack(MAGIC, len(ends), bytes.fromhex(decl.sha256)) + offsets.tobytes() + body
     write_atomic(target, data)
     return data
 
