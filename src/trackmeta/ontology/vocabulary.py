@@ -15,6 +15,7 @@ import mmap
 import struct
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,12 +58,24 @@ class Vocabulary:
     def _line(self, i: int) -> bytes:
         return self._map[self._data + self._offsets[i]:self._data + self._offsets[i + 1] - 1]
 
+    @cached_property
+    def _sample(self) -> list[bytes]:
+        """Every _STEP-th line, in memory: a lookup bisects it first, then one block of lines."""
+        return [self._line(i) for i in range(0, self._count, _STEP)]
+
+    def _first_at_least(self, wanted: bytes, lo: int = 0) -> int:
+        """The first line (at or after `lo`) that sorts at or after `wanted`."""
+        block = bisect_left(self._sample, wanted)
+        start = max(lo, (block - 1) * _STEP + 1 if block else 0)
+        end = max(start, min(block * _STEP, self._count))
+        return bisect_left(range(self._count), wanted, start, end, key=self._line)
+
     def get(self, key: str) -> list[tuple[str, ...]]:
         """The values filed under `key` (each a tuple of the line's other fields). Lines are
         compared whole: a tab sorts before every character a key holds ('CTC\t' < 'CTCF\t'),
         so line order is key order."""
         wanted = key.encode("utf-8") + b"\t"
-        i = bisect_left(range(self._count), wanted, key=self._line)
+        i = self._first_at_least(wanted)
         found = []
         while i < self._count and self._line(i).startswith(wanted):
             found.append(tuple(self._line(i).decode("utf-8").split("\t")[1:]))
@@ -72,7 +85,7 @@ class Vocabulary:
     def starting(self, prefix: str, limit: int) -> list[tuple[str, ...]]:
         """Up to `limit` entries whose key starts with `prefix`, in key order."""
         wanted = prefix.encode("utf-8")
-        i = bisect_left(range(self._count), wanted, key=self._line)
+        i = self._first_at_least(wanted)
         found: list[tuple[str, ...]] = []
         while i < self._count and len(found) < limit and self._line(i).startswith(wanted):
             found.append(tuple(self._line(i).decode("utf-8").split("\t")[1:]))
@@ -90,8 +103,8 @@ class Vocabulary:
         found: list[str] = []
         for i in range(len(key) + 1):
             head = key[:i].encode("utf-8")
-            lo = bisect_left(range(self._count), head, key=self._line)
-            hi = bisect_left(range(self._count), head + b"\xff", lo=lo, key=self._line)
+            lo = self._first_at_least(head)
+            hi = self._first_at_least(head + b"\xff", lo)
             if hi - lo <= _SCAN:
                 keys = (self._line(j).split(b"\t", 1)[0].decode("utf-8") for j in range(lo, hi))
                 found += [k for k in keys if _one_edit_apart(key, k)]
@@ -100,6 +113,7 @@ class Vocabulary:
         return list(dict.fromkeys(k for k in found if k != key))
 
 
+_STEP = 64  # lines per block of the in-memory sample
 _SCAN = 64  # keys read and compared rather than looked up, once this few share a head
 
 
