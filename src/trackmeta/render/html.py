@@ -49,6 +49,8 @@ class Report(Protocol):
     @property
     def ontologies(self) -> tuple[Mapping[str, Any], ...]: ...
     @property
+    def vocabularies(self) -> tuple[Mapping[str, Any], ...]: ...
+    @property
     def baseline(self) -> str | None: ...
     @property
     def baselined(self) -> int: ...
@@ -153,7 +155,8 @@ def _summary(report: Report) -> str:
         ("Rows", f"{report.rows:,} rows, {report.tracks:,} tracks"
                  + (f", {report.skipped:,} padding rows skipped" if report.skipped else "")),
         ("Ontology releases", _e(releases)),
-        ("Vocabularies", "none loaded"),
+        ("Vocabularies", _e(", ".join(f"{v['title']} ({v['version']})"
+                                       for v in report.vocabularies) or "none needed")),
         ("trackmeta", _e(__version__)),
     ]
     failures = "".join(
