@@ -93,6 +93,10 @@ CASES = [
         '      assay: "DNase-seq"\n', '      assay: "DNase-seq"\n      tissue_code: "X"\n', 1),
          ((17, None),), name="metadata.textproto"),
     Case("TM011", "pass", TEXTPROTO.read_text, name="metadata.textproto"),
+    Case("TM012", "fail", cell(7, "ontology_curie", "CL:\u200b0000084"), ((7, "ontology_curie"),)),
+    Case("TM012", "fail", cell(7, "strand", "\u2212"), ((7, "strand"),)),
+    Case("TM012", "fail", cell(6, "name", "CL:0000047 DNase-seq\u00a0"), ((6, "name"),)),
+    Case("TM012", "pass", cell(4, "biosample_name", "mesothelial cell")),
     Case("TM101", "fail", cell(6, "biosample_type", ""), ((6, "biosample_type"),)),
     Case("TM101", "pass", cell(8, "gtex_tissue", "")),  # optional for RNA_SEQ
     Case("TM102", "fail", cell(8, "histone_mark", "H3K27ac"), ((8, "histone_mark"),)),

@@ -11,8 +11,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-# C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees
-_TERMINAL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+from trackmeta.characters import HIDDEN
+
+# C0 and C1 controls, DEL, the bidirectional overrides that reorder what a reader sees, and the
+# characters a reader cannot see (zero-width and no-break spaces, byte order marks, ...)
+_TERMINAL = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2066-\u2069{HIDDEN}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # characters XML 1.0 forbids: everything outside #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000+
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

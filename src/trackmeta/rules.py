@@ -116,6 +116,15 @@ _ALL = (
          "is checked.",
          "`tissue_code: \"X\"` inside a track's `metadata { ... }`.",
          "Upgrade trackmeta if the field is official; otherwise remove it."),
+    Rule("TM012", "invisible-character", E,
+         "A value holds a character a reader cannot see or cannot tell from another: a control "
+         "character, a zero-width or no-break space, a byte order mark, a full-width or "
+         "non-ASCII digit, a Greek or Cyrillic letter among Latin ones, a Unicode dash.",
+         "The value differs from the one it shows: `CL:0000084` with a zero-width space matches "
+         "no term and no track, and every message about it reads like the valid value.",
+         "`ontology_curie` = `CL:0000084` with U+200B ZERO WIDTH SPACE after the colon, or "
+         "with U+0421 CYRILLIC CAPITAL LETTER ES for the C; strand U+2212 MINUS SIGN.",
+         "Retype the value, or take the cleaned value in `fix` where the cleaning is certain."),
     Rule("TM101", "missing-value", E,
          "A column the output type requires is empty on this row.",
          "A track without, say, its ontology term cannot be selected or interpreted.",

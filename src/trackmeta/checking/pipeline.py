@@ -57,12 +57,14 @@ def _check_table(
     table: Table, types: pd.Series, specs: Specs, judge: OntologyJudge | None,
     words: Vocabularies | None,
 ) -> Iterable[Finding]:
+    from trackmeta.checking.characters import character_findings
     from trackmeta.checking.cross_column import name_curie_mismatch, pairing_mismatch
     from trackmeta.checking.ontology import ontology_findings
     from trackmeta.checking.vocabularies import vocabulary_findings
     from trackmeta.specs.schema import compile_schema, run_schema
 
     yield from _unknown_columns(table, specs)
+    yield from character_findings(table.frame, specs)
     known = types != ""
     if known.any():
         if known.all():

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from trackmeta.findings import Finding
+from trackmeta.io.lines import physical, records
 from trackmeta.ontology.resolver import Resolver
 
-REPAIRED = ("TM104", "TM005", "TM108", "TM109", "TM110", "TM205", "TM209", "TM211")
+REPAIRED = ("TM012", "TM104", "TM005", "TM108", "TM109", "TM110", "TM205", "TM209", "TM211")
 FOR_A_PERSON = ("TM107", "TM110", "TM204", "TM205", "TM208", "TM210", "TM211", "TM301", "TM302")
-_CELL_FIXES = ("TM104", "TM209", "TM005", "TM108", "TM109", "TM110")  # a new value for the cell
+_CELL_FIXES = ("TM012", "TM104", "TM209", "TM005", "TM108", "TM109", "TM110")  # a new value for the cell
 _NAMED_IN_TRACK = ("transcription_factor", "histone_mark")  # what a track name ends with
 _TERM_FIXES = ("TM211", "TM205")  # precedence for a new ontology_curie
 
@@ -201,7 +202,7 @@ def _apply(path: Path, edits: Sequence[Edit]) -> tuple[bytes | None, str]:
         return _apply_parquet(data, edits), _cells_diff(str(path), edits)
     text = data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
-    lines = text.splitlines(keepends=True)
+    lines = physical(text)  # the reader's lines: an edit lands on the line its finding names
     header_line = lines[0].rstrip("\r\n")
     delimiter = max(("\t", ",", ";", "|"), key=header_line.count)
     header = next(csv.reader([header_line], delimiter=delimiter))
@@ -212,19 +213,22 @@ def _apply(path: Path, edits: Sequence[Edit]) -> tuple[bytes | None, str]:
         by_line[e.line].append(e)
     new_lines = list(lines)
     for number, line_edits in by_line.items():
-        original = lines[number - 1]
-        ending = original[len(original.rstrip("\r\n")):]
-        body = original[: len(original) - len(ending)]
-        fields = next(csv.reader([body], delimiter=delimiter)) if '"' in body else body.split(delimiter)
+        _, last, fields = next(records(lines[number - 1:], text, delimiter))
+        span = "".join(lines[number - 1:number - 1 + last])  # a quoted record may span lines
+        if len(fields) != len(header):
+            raise RepairError(f"{path}:{number}: the record does not have the header's "
+                              f"{len(header)} fields; fix will not edit it")
+        ending = span[len(span.rstrip("\r\n")):]
         for e in line_edits:
             fields[header.index(e.column)] = e.new
-        if '"' in body or any(delimiter in v or '"' in v for v in fields):
-            buffer = io.StringIO()
-            csv.writer(buffer, delimiter=delimiter, lineterminator="").writerow(fields)
-            rebuilt = buffer.getvalue()
+        if '"' in span or any(delimiter in v or '"' in v or "\n" in v or "\r" in v
+                              for v in fields):
+            buffer = io.StringIO()  # its line end makes the writer quote a field holding one
+            csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow(fields)
+            rebuilt = buffer.getvalue()[:-1]
         else:
             rebuilt = delimiter.join(fields)
-        new_lines[number - 1] = rebuilt + ending
+        new_lines[number - 1:number - 1 + last] = [rebuilt + ending] + [""] * (last - 1)
     fixed_text = bom + "".join(new_lines)
     diff = "".join(difflib.unified_diff(lines, new_lines, fromfile=str(path), tofile=str(path)))
     if diff and not diff.endswith("\n"):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trackmeta.findings import Failure, Finding
+from trackmeta.io import lines as lines_of
 from trackmeta.io.safe import (
     InputError,
     describe_unreadable,
@@ -240,8 +241,10 @@ def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
     header_line = text.split("\n", 1)[0].rstrip("\r")
     delim = _sniff(header_line, where, delimiter)
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if b'"' not in body:
-        del text  # the C parser reads the bytes: no second copy of a large file in memory
+    # no quotes and no lone CR (where the C parser would end a line): the C parser reads the
+    # bytes, with no second copy of a large file in memory
+    if b'"' not in body and body.count(b"\r") == body.count(b"\r\n"):
+        del text
         fast = _read_regular(body, header_line.split(delim), delim, where, findings)
         if fast is not None:
             return fast
@@ -292,16 +295,16 @@ def _read_irregular(text: str, delim: str, where: str, findings: list[Finding]) 
     import pandas as pd
 
     csv.field_size_limit(_MAX_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    parsed = lines_of.records(lines_of.physical(text), text, delim)
     records: list[list[str]] = []
     rows: list[int] = []
     lines: list[int] = []
-    start = 1
+    start, end = 1, 0
     try:
-        header = next(reader)
+        _, end, header = next(parsed)
         width = len(header)
-        start = reader.line_num + 1
-        for row, record in enumerate(reader):
+        start = end + 1
+        for row, (start, end, record) in enumerate(parsed):
             if len(record) == width:
                 records.append(record)
                 rows.append(row)
@@ -311,15 +314,16 @@ def _read_irregular(text: str, delim: str, where: str, findings: list[Finding]) 
                 findings.append(rule("TM004").finding(
                     f"row has {what}; the header has {width} columns; the row is not checked",
                     value=str(len(record)), expected=str(width), row=row, line=start))
-            start = reader.line_num + 1
+            start = end + 1
     except csv.Error as exc:
+        last = text.count("\n") + 1
         if "unexpected end of data" in str(exc) or "EOF" in str(exc):
             raise ReadError(Failure(
                 f"unbalanced quote: the record that starts at line {start} opens a quoted field "
-                f"that never closes (it runs to line {reader.line_num}, the end of the file)",
+                f"that never closes (it runs to line {last}, the end of the file)",
                 where, line=start)) from None
         raise ReadError(Failure(
-            f"cannot parse line {reader.line_num}: {exc}", where, line=reader.line_num)) from None
+            f"cannot parse the record at line {start}: {exc}", where, line=start)) from None
     keep, header_findings = dedupe_header(header)
     findings[:0] = header_findings
     if len(keep) < width:

@@ -1,0 +1,133 @@
+"""Hostile input, round two: invisible and look-alike characters, and line ends, closed at their
+mechanism. One module names and cleans characters (trackmeta.characters); one module decides what
+a line is (trackmeta.io.lines), for the reader and for `fix` alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import trackmeta
+from tests.helpers import VALID, edited, run_cli, to_text, valid_lines
+from trackmeta import characters
+
+ZWSP, NBSP, SHY, BOM = "\u200b", "\u00a0", "\u00ad", "\ufeff"
+CYRILLIC_ES = "\u0421"
+
+
+@pytest.mark.parametrize(("column", "value", "fix"), [
+    ("ontology_curie", f"CL:{ZWSP}0000084", "CL:0000084"),
+    ("ontology_curie", f"CL:0000084{NBSP}", "CL:0000084"),
+    ("ontology_curie", f"CL:00{SHY}00084", "CL:0000084"),
+    ("ontology_curie", f"{BOM}CL:0000084", "CL:0000084"),
+    ("ontology_curie", "CL:" + "".join(chr(0xFF10 + int(d)) for d in "0000084"), "CL:0000084"),
+    ("ontology_curie", "CL:" + "".join(chr(0x0660 + int(d)) for d in "0000084"), "CL:0000084"),
+    ("ontology_curie", f"{CYRILLIC_ES}L:0000084", "CL:0000084"),
+    ("strand", "\u2212", None),  # a minus on an unstranded DNASE row: '-' is not allowed either
+    ("name", f"CL:0000084 DNase{ZWSP}-seq", "CL:0000084 DNase-seq"),
+])
+def test_each_character_is_found_named_and_cleaned(tmp_path: Path, column: str, value: str,
+                                                   fix: str | None) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text(to_text(edited(valid_lines(), 7, column, value)), encoding="utf-8")
+    report = trackmeta.check(path)
+    (found,) = [f for f in report.findings if f.code == "TM012"]
+    assert (found.line, found.column) == (7, column)
+    assert found.fix == (fix if column != "strand" else "-")
+    assert "<U+" in found.message and found.message.count("U+") >= 1
+    assert report.exit_code == 1
+
+
+def test_the_message_names_a_look_alike_letter() -> None:
+    assert characters.shown(f"{CYRILLIC_ES}L:0000047") == (
+        "<U+0421 CYRILLIC CAPITAL LETTER ES>L:0000047")
+    assert characters.shown(f"CL:{ZWSP}1") == "CL:<U+200B ZERO WIDTH SPACE>1"
+
+
+def test_text_output_never_prints_an_invisible_character(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text(to_text(edited(valid_lines(), 7, "ontology_curie", f"CL:{ZWSP}0000084")))
+    for fmt in ("text", "github", "azure", "html"):
+        _, out, _ = run_cli(capsys, "check", str(path), "--format", fmt)
+        assert ZWSP not in out, fmt
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x0c", "\x0b", "\x1e", "\r"])
+def test_a_separator_inside_a_cell_moves_no_edit(tmp_path: Path, separator: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """U+2028 in one row's name must not make `fix` write a later row's value over it."""
+    lines = edited(valid_lines(), 4, "name", f"CL:0000077 CAGE{separator}x")
+    lines = edited(lines, 5, "biosample_name", "fat cell ")  # a certain fix, one row below
+    path, fixed = tmp_path / "t.tsv", tmp_path / "fixed.tsv"
+    path.write_text(to_text(lines), encoding="utf-8", newline="")
+    report = trackmeta.check(path)
+    assert {(f.line, f.code) for f in report.findings} >= {(4, "TM012"), (5, "TM104")}
+    assert run_cli(capsys, "fix", str(path), "-o", str(fixed))[0] == 0
+    before = path.read_bytes().decode().split("\n")
+    after = fixed.read_bytes().decode().split("\n")
+    assert len(after) == len(before)
+    assert after[4].split("\t")[4] == "fat cell"  # line 5 fixed, in place
+    assert after[3].split("\t")[0] in (f"CL:0000077 CAGE{separator}x", "CL:0000077 CAGEx")
+    assert [a for a, b in zip(after, before, strict=True) if a != b] == [
+        a for n, a in enumerate(after) if n in (3, 4) and a != before[n]]
+
+
+@pytest.mark.parametrize("ending", ["\r\r\n", "\r\n", "\n"])
+def test_line_numbers_stay_physical_whatever_the_line_ends(tmp_path: Path, ending: str) -> None:
+    lines = edited(valid_lines(), 20, "biosample_name", "osteoblast ")
+    text = "".join("\t".join(f) + ("\r\n" if n == 3 and ending == "\r\r\n" else "\n")
+                   for n, f in enumerate(lines, 1))
+    text = text.replace("\n", ending, 2) if ending != "\r\r\n" else text.replace(
+        "\r\n", ending, 1)
+    path = tmp_path / "t.tsv"
+    path.write_bytes(text.encode())
+    found = {(f.line, f.code) for f in trackmeta.check(path).findings}
+    assert (20, "TM104") in found
+
+
+def test_a_quoted_two_line_record_is_edited_where_it_stands(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    lines = edited(valid_lines(), 3, "name", "CL:0000100 ATAC-seq\nsecond line")
+    lines = edited(lines, 3, "biosample_name", "motor neuron ")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(lines)
+    path, fixed = tmp_path / "t.csv", tmp_path / "fixed.csv"
+    path.write_text(buffer.getvalue())
+    assert run_cli(capsys, "fix", str(path), "-o", str(fixed))[0] == 0
+    rows = list(csv.reader(io.StringIO(fixed.read_text())))
+    assert rows[2][lines[0].index("biosample_name")] == "motor neuron"
+    assert rows[2][0] == "CL:0000100 ATAC-seq\nsecond line"
+    assert len(rows) == len(lines)
+
+
+_HIDDEN = st.sampled_from([ZWSP, NBSP, SHY, BOM, "\u2028", "\u0085", "\x0c", "\r", "\u200d",
+                           "\u2060", "\u202e", CYRILLIC_ES, "\uff10", "\u2212"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(row=st.integers(2, 26), column=st.integers(0, 14), at=st.integers(0, 40), ch=_HIDDEN)
+def test_a_hidden_character_anywhere_is_found_on_its_line(tmp_path: Path, row: int, column: int,
+                                                          at: int, ch: str) -> None:
+    lines = valid_lines()
+    value = lines[row - 1][column]
+    position = min(at, len(value))
+    assume(not (ch == "\r" and column == len(lines[0]) - 1 and position == len(value)))  # CRLF
+    lines[row - 1][column] = value[:position] + ch + value[position:]
+    path = tmp_path / "t.tsv"
+    path.write_text(to_text(lines), encoding="utf-8", newline="")
+    report = trackmeta.check(path)
+    assert report.exit_code != 0
+    assert [(f.line, f.column) for f in report.findings if f.code == "TM012"] == [
+        (row, lines[0][column])]
+    assert all(f.line is None or f.line <= len(lines) for f in report.findings)
+
+
+def test_the_valid_table_has_no_hidden_character() -> None:
+    assert not characters.SCREEN.search(VALID.read_text(encoding="utf-8"))
