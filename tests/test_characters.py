@@ -131,3 +131,54 @@ def test_a_hidden_character_anywhere_is_found_on_its_line(tmp_path: Path, row: i
 
 def test_the_valid_table_has_no_hidden_character() -> None:
     assert not characters.SCREEN.search(VALID.read_text(encoding="utf-8"))
+
+
+# -- Python API misuse: trackmeta's own exception, naming the argument; never a silent answer --
+
+@pytest.mark.parametrize(("call", "says"), [
+    (lambda: trackmeta.check(42), "check() takes a path"),
+    (lambda: trackmeta.check(None), "not NoneType None"),
+    (lambda: trackmeta.check(b"x.tsv"), "not bytes"),
+    (lambda: trackmeta.check([]), "not an empty sequence"),
+    (lambda: trackmeta.resolve(None), "resolve() takes a CURIE string"),
+    (lambda: trackmeta.search(None), "search() takes a name"),
+    (lambda: trackmeta.search("liver", limit=-1), "limit of 0 or more"),
+    (lambda: trackmeta.check_terms(None), "check_terms() takes a term"),
+    (lambda: trackmeta.fix(__import__("pandas").DataFrame()), "fix() takes tables"),
+])
+def test_api_misuse_raises_a_named_error(call: object, says: str) -> None:
+    from trackmeta.findings import ArgumentError
+
+    with pytest.raises(ArgumentError, match=says.replace("(", r"\(").replace(")", r"\)")):
+        call()  # type: ignore[operator]
+
+
+def test_api_errors_are_both_value_and_type_errors() -> None:
+    from trackmeta.findings import ArgumentError
+
+    assert issubclass(ArgumentError, ValueError) and issubclass(ArgumentError, TypeError)
+
+
+@pytest.mark.parametrize("make", ["missing", "empty-dir", "fifo"])
+def test_fix_on_what_it_cannot_use_exits_2(tmp_path: Path, make: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    target = tmp_path / "x.tsv"
+    if make == "empty-dir":
+        target = tmp_path / "d"
+        target.mkdir()
+    elif make == "fifo":
+        os.mkfifo(target)
+    code, out, err = run_cli(capsys, "fix", str(target))
+    assert code == 2 and str(target) in err and "0 edits" not in out + err
+
+
+@pytest.mark.parametrize("argv", [("search", "liver", "--limit", "-1"),
+                                  ("terms", "CL:0000084", "--max-distance", "-3"),
+                                  ("terms", "CL:0000084", "--max-suggestions", "-1"),
+                                  ("diff", "a", "b", "--limit", "-2")])
+def test_negative_counts_are_refused(argv: tuple[str, ...],
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2 and "expected a number of 0 or more" in err

@@ -7,6 +7,7 @@ being unable to do its job on an input (exit 2). Neither is an exception.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 
 from trackmeta.identity import TrackId
@@ -68,3 +69,25 @@ class Failure:
 class UsageError(ValueError):
     """The call itself is wrong (unknown output type, bad option): exit 2, before any input is
     judged."""
+
+
+class ArgumentError(UsageError, TypeError):
+    """A Python call was given what the argument cannot be (None, a number, bytes): named with
+    what it accepts. Both a ValueError and a TypeError, so either `except` catches it."""
+
+
+def paths_argument(value: object, function: str, accepts: str) -> list[str | os.PathLike[str]]:
+    """`value` as a list of paths (a path, or a sequence of paths); anything else is an
+    ArgumentError naming the function and what it accepts, never a silent empty answer."""
+    if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes):
+        if str(value) == "":
+            raise ArgumentError(f"{function}(): the path is empty; give {accepts}")
+        return [value]
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(v, (str, os.PathLike)) and str(v) for v in value):
+        return list(value)
+    shown = ("an empty sequence" if isinstance(value, (list, tuple)) and not value
+             else f"{type(value).__name__} {value!r}"[:80]
+             if value is None or isinstance(value, (int, float, bytes, list, tuple))
+             else f"a {type(value).__name__}")
+    raise ArgumentError(f"{function}() takes {accepts}, not {shown}")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from trackmeta.checking.edits import reconcile
 from trackmeta.checking.output_types import default_type, row_types
 from trackmeta.checking.report import Report
-from trackmeta.findings import Failure, Finding, Severity, UsageError
+from trackmeta.findings import Failure, Finding, Severity, UsageError, paths_argument
 from trackmeta.identity import track_at
 from trackmeta.io.readers import expand_paths, read_path
 from trackmeta.io.table import ReadError, Table, drop_padding, from_dataframe
@@ -188,7 +188,8 @@ def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_
     if sdk.is_output_metadata(source):
         run.loaded.append((sdk.from_output_metadata(source), None))
         return
-    paths = [source] if isinstance(source, (str, Path)) else list(source)
+    paths = paths_argument(source, "check", "a path, a sequence of paths, a pandas DataFrame "
+                           "or the AlphaGenome SDK's OutputMetadata")
     inputs = expand_paths(Path(p) for p in paths)
     run.failures.extend(inputs.failures)
     run.notes.extend(f"{below}: a subdirectory holding tables, not searched (give it as a path "

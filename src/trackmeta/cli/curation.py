@@ -10,6 +10,7 @@ from trackmeta.cli.common import (
     add_format_option,
     add_organism_option,
     add_quiet_option,
+    count,
     ontology,
     say,
     say_json,
@@ -30,7 +31,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff.add_argument("new", help="the later release")
     add_format_option(diff)
     add_quiet_option(diff, "print nothing: the exit status says whether the releases differ")
-    diff.add_argument("--limit", type=int, default=20, metavar="N",
+    diff.add_argument("--limit", type=count, default=20, metavar="N",
                       help="tracks listed per kind in text (default 20; JSON lists all)")
     add_organism_option(diff)
     add_config_options(diff)

@@ -11,6 +11,7 @@ from trackmeta.cli.common import (
     add_format_option,
     add_ontology_option,
     add_organism_option,
+    count,
     error,
     say,
     say_json,
@@ -45,9 +46,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     terms.add_argument("--output-type", action="append", default=[], metavar="TYPE",
                        dest="output_types", help="a requested output type (repeatable)")
     add_metadata_option(terms)
-    terms.add_argument("--max-distance", type=int, default=MAX_DISTANCE, metavar="N",
+    terms.add_argument("--max-distance", type=count, default=MAX_DISTANCE, metavar="N",
                        help=f"ontology steps to look for terms with tracks (default {MAX_DISTANCE})")
-    terms.add_argument("--max-suggestions", type=int, default=MAX_SUGGESTIONS, metavar="N",
+    terms.add_argument("--max-suggestions", type=count, default=MAX_SUGGESTIONS, metavar="N",
                        help=f"suggestions per output type (default {MAX_SUGGESTIONS}); the "
                             "output says how many more there are")
     add_format_option(terms)
@@ -66,7 +67,7 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_metadata_option(search)
     search.add_argument("--with-tracks", action="store_true",
                         help="only terms that have tracks in the metadata")
-    search.add_argument("--limit", type=int, default=SEARCH_LIMIT, metavar="N",
+    search.add_argument("--limit", type=count, default=SEARCH_LIMIT, metavar="N",
                         help=f"matches to show (default {SEARCH_LIMIT})")
     add_format_option(search)
     add_organism_option(search)

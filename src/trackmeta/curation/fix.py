@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trackmeta.findings import Finding
+from trackmeta.findings import Finding, paths_argument
 from trackmeta.io.lines import physical, records
 from trackmeta.ontology.resolver import Resolver
 
@@ -94,8 +94,14 @@ def fix(paths: str | Path | Sequence[str | Path], *, organism: Any = None,
     from trackmeta.io.readers import expand_paths
     from trackmeta.io.table import PROTO_SUFFIXES
 
-    given = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
-    files = expand_paths(given).files
+    given = [Path(p) for p in paths_argument(paths, "fix", "tables (TSV, CSV, gzip, Parquet)")]
+    inputs = expand_paths(given)
+    if inputs.failures:
+        first = inputs.failures[0]
+        raise RepairError(f"{first.path}: {first.message}")
+    files = inputs.files
+    if not files:
+        raise RepairError("no table to repair was given")
     for path in files:
         if path.name.lower().removesuffix(".gz").endswith(PROTO_SUFFIXES):
             raise RepairError(f"{path}: official protobuf files are read-only: fix the table "

@@ -242,7 +242,7 @@ def plan(terms: Any, output_types: Any, metadata: Any, specs: Specs, resolver: R
     tracks: list[PlannedTrack] = []
     warnings = [f"{t} tracks do not depend on the ontology term: every one is returned"
                 for t in term_agnostic]
-    for given in _as_list(terms):
+    for given in _as_list(terms, "tracks"):
         read = canonical(given)
         if read.curie is None and read.fix is None and any(ch.isalpha() for ch in read.given):
             read = _by_name(read, resolver, specs)

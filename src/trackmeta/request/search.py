@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from trackmeta.findings import ArgumentError
 from trackmeta.limits import SEARCH_LIMIT
 from trackmeta.ontology.index import fold_name
 from trackmeta.ontology.resolver import Resolver
@@ -120,6 +121,11 @@ def search(
     from trackmeta.ontology.resolver import resolver_for
     from trackmeta.specs.organism import metadata_specs, organism_specs
 
+    if not isinstance(query, str) or not query.strip():
+        raise ArgumentError(f"search() takes a name to look for, such as 'liver', not {query!r}"
+                            [:200])
+    if not isinstance(limit, int) or limit < 0:
+        raise ArgumentError(f"search() takes a limit of 0 or more, not {limit!r}")
     specs = metadata_specs(metadata, organism) if metadata is not None else organism_specs(organism)
     resolver = resolver_for(specs, ontologies)
     return search_with(query, resolver, specs, metadata, limit=limit, with_tracks=with_tracks)

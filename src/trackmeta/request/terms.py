@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trackmeta.findings import ArgumentError
 from trackmeta.limits import MAX_DISTANCE, MAX_SUGGESTIONS, NAME_MATCHES
 from trackmeta.ontology.resolver import Resolution, Resolver, resolver_for
 from trackmeta.request.availability import Availability
@@ -95,7 +96,7 @@ class NotServedError(ValueError):
 
 def normalise_output_types(output_types: Iterable[Any] | None, specs: Specs) -> list[str]:
     names = []
-    for value in _as_list(output_types):
+    for value in [] if output_types is None else _as_list(output_types, "output types"):
         text = getattr(value, "name", value)  # the SDK's OutputType enum
         spec = specs.output_type_named(str(text))
         if spec is None:
@@ -108,11 +109,13 @@ def normalise_output_types(output_types: Iterable[Any] | None, specs: Specs) -> 
     return names
 
 
-def _as_list(values: Any) -> list[Any]:
-    """A single value or any iterable of them, as a list (a string is one value)."""
-    if values is None:
-        return []
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+def _as_list(values: Any, function: str) -> list[Any]:
+    """A single value or any iterable of them, as a list (a string is one value). None and bytes
+    are refused: to the client None means every term, which no check can turn into a list."""
+    if values is None or isinstance(values, (bytes, bytearray)):
+        raise ArgumentError(f"{function}() takes a term (a CURIE string, a name or the SDK's "
+                            f"OntologyTerm) or a sequence of them, not {values!r}"[:200])
+    if isinstance(values, str) or not isinstance(values, Iterable):
         return [values]
     return list(values)
 
@@ -331,7 +334,7 @@ def check_terms(
     found = checker(metadata, organism=organism, ontologies=ontologies,
                     max_distance=max_distance, max_suggestions=max_suggestions)
     wanted = normalise_output_types(output_types, found.specs)
-    return [found.check(term, wanted) for term in _as_list(terms)]
+    return [found.check(term, wanted) for term in _as_list(terms, "check_terms")]
 
 
 def _below(check: TermCheck) -> str:
@@ -358,20 +361,21 @@ def validate_request(
     OntologyTerm; a single value or a list), or raises one TermValidationError listing every
     problem (`.checks` for programs). Without `metadata` only what the ontology says is checked;
     warnings (TermWarning) carry advice on usable terms."""
-    single = ontology_terms is not None and (
-        isinstance(ontology_terms, (str, bytes)) or not isinstance(ontology_terms, Iterable))
-    terms = _as_list(ontology_terms)
     found = checker(metadata, organism=organism, ontologies=ontologies)
     try:
         wanted = normalise_output_types(requested_outputs, found.specs)
     except NotServedError as exc:  # as every other reason a request would fail
         raise TermValidationError([], [str(exc)]) from None
+    if ontology_terms is None:
+        return None  # no term filter: the request returns every track of the output types
+    single = isinstance(ontology_terms, str) or not isinstance(ontology_terms, Iterable)
+    terms = _as_list(ontology_terms, "validate_request")
     checks = [found.check(term, wanted) for term in terms]
     problems = [f"{c.input}: {c.message}" + (f" (use {c.fix})" if c.fix and "use " not in c.message
                                              else "") + _below(c)
                 for c in checks if c.usable is False]
     agnostic = all(found.specs.output_types[o].term_agnostic for o in wanted) and wanted
-    if ontology_terms is not None and not terms and not agnostic:
+    if not terms and not agnostic:
         problems.append("ontology_terms is empty: the request returns no tracks for any output "
                         "type but the term-agnostic ones (SPLICE_SITES); pass None for all terms")
     if problems:
