@@ -154,7 +154,7 @@ def test_baseline_from_configuration_and_a_damaged_baseline(
     assert run(capsys, "check", "tracks.tsv")[0] == 0
     (project / "baseline.json").write_text("{not json")
     code, _, err = run(capsys, "check", "tracks.tsv")
-    assert code == 2 and "not a trackmeta baseline" in err
+    assert code == 2 and "baseline.json:1: the baseline is not valid JSON" in err
 
 
 # -- reports ----------------------------------------------------------------------------------

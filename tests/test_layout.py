@@ -15,7 +15,7 @@ import trackmeta
 
 SOURCE = Path(trackmeta.__file__).resolve().parent
 CORE = {"findings", "rules", "settings", "escape", "identity", "limits", "cache", "resources", "words",
-        "characters",
+        "characters", "sidefiles",
         "_version"}
 # Which packages each package may import (core is open to all); cli and the package root may
 # import everything.

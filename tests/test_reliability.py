@@ -202,3 +202,20 @@ def test_output_through_a_symlink_writes_the_file_it_names(tmp_path: Path, capsy
     link.symlink_to(target)
     assert run(capsys, "check", str(VALID), "--format", "json", "-o", str(link))[0] == 0
     assert link.is_symlink() and json.loads(target.read_text())["summary"]["exit_code"] == 0
+
+
+# -- round two: side files, through the one loader that bounds them -----------------------------
+
+from tests.corpus.side_files import SIDE_FILES, Side  # noqa: E402
+
+
+@pytest.mark.parametrize("side", SIDE_FILES, ids=lambda s: s.name)
+def test_a_hostile_side_file_stops_the_run_by_name(side: Side, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: Capture) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = side.make(tmp_path)
+    code, out, err = run(capsys, "check", *args)
+    assert code == 2, (out, err)
+    assert side.says in err + out, err + out
+    assert "internal error" not in err and "Traceback" not in err

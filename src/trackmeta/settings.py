@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -101,16 +100,12 @@ def _has_table(pyproject: Path) -> bool:
 
 
 def _toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+    from trackmeta.sidefiles import SideFileError, load_toml
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot read configuration: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+        return load_toml(path, "configuration")
+    except SideFileError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _line_of(path: Path, key: str) -> int | None:
@@ -169,6 +164,9 @@ def _fail_on(value: Any, where: str) -> str:
 
 
 def _size(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise SettingsError(f"{where}: expected a size such as \"500M\" or a number of bytes, "
+                            f"not {value!r}")
     try:
         return value if isinstance(value, int) and value > 0 else parse_size(str(value))
     except ValueError as exc:
@@ -224,9 +222,14 @@ def from_file(path: Path, organism_named: OrganismLookup) -> tuple[dict[str, Any
                 overrides[code.upper()] = _severity(severity, f"{label}.{code}")
             values["severity"] = MappingProxyType(overrides)
         elif key == "ontologies":
+            releases = _table(value, label)
+            wrong = next((p for p, r in releases.items() if not isinstance(r, str) or not r), None)
+            if wrong is not None:
+                raise SettingsError(f"{label}.{wrong}: expected a release file path or "
+                                    f"\"pulled\", not {releases[wrong]!r}")
             values["ontologies"] = MappingProxyType({
                 prefix: (release if release == "pulled" else str(base / release))
-                for prefix, release in _table(value, label).items() if isinstance(release, str)})
+                for prefix, release in releases.items()})
         else:
             known = ", ".join(sorted(("select", "ignore", "extend-select", "fail-on", "organism",
                                       "baseline", "per-file-ignores", "severity", "ontologies",

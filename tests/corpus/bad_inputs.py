@@ -99,7 +99,7 @@ CORPUS = [
     Bad("socket", _socket, 2, "a socket, not a regular file"),
     Bad("dangling symlink in a release", _dangling, 2, "broken symlink to"),
     Bad("symlink loop in a release", _loop, 2, "symlink loop"),
-    Bad("manifest nested 5,000 levels", _deep_manifest, 2, "nests too deeply"),
+    Bad("manifest nested 5,000 levels", _deep_manifest, 2, "nests deeper than 32 levels"),
     Bad("gzip bomb", _bomb, 2, "input too large: it decompresses to more than the limit of "
         "1,048,576 bytes", ("--max-input-size", "1M")),
     Bad("corrupt gzip", _file("c.tsv.gz", gzip.compress(VALID_TEXT.encode())[:-20]), 2,

@@ -59,24 +59,36 @@ def record(findings: Iterable[Finding], root: Path) -> str:
 
 
 def load(path: Path) -> Counter[Key]:
+    from trackmeta.sidefiles import SideFileError, describe_unreadable, load_json
+
+    if describe_unreadable(path) == "no such file or directory":
+        raise BaselineError(f"{path}: no such baseline; make one with `trackmeta baseline`")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: no such baseline; make one with `trackmeta baseline`") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise BaselineError(f"{path}: not a trackmeta baseline: {exc}") from None
+        document = load_json(path, "baseline")
+    except SideFileError as exc:
+        raise BaselineError(str(exc)) from None
     if not isinstance(document, dict) or document.get("trackmeta_baseline") != FORMAT:
         raise BaselineError(f"{path}: not a trackmeta baseline (format {FORMAT})")
+    entries = document.get("entries", [])
+    if not isinstance(entries, list):
+        raise BaselineError(f"{path}: entries: expected a list of entries, not {entries!r}"[:200])
     counts: Counter[Key] = Counter()
-    for number, entry in enumerate(document.get("entries", []), 1):
+    for number, entry in enumerate(entries, 1):
         try:
             track = entry["track"]
             ident = (None if track is None else
                      (track["organism"], track["output_type"], track["name"], track["strand"]))
-            counts[(entry["code"], entry["file"], ident, entry["column"],
-                    entry["value"])] += int(entry["count"])
-        except (KeyError, TypeError, ValueError):
+            count = entry["count"]
+            key_ = (entry["code"], entry["file"], ident, entry["column"], entry["value"])
+        except (KeyError, TypeError):
             raise BaselineError(f"{path}: entry {number} is damaged") from None
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise BaselineError(f"{path}: entry {number}: count must be a whole number of 1 or "
+                                f"more, not {count!r}")
+        texts = [*key_[:2], *key_[3:], *(ident or ())]
+        if not all(v is None or isinstance(v, str) for v in texts):
+            raise BaselineError(f"{path}: entry {number} is damaged: its fields must be text")
+        counts[key_] += count
     return counts
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trackmeta.findings import Failure, Finding
-from trackmeta.io.safe import InputError, read_bytes
 from trackmeta.rules import rule
 from trackmeta.specs.model import OrganismSpec, Specs
 from trackmeta.specs.schema import parse_resolution
@@ -51,7 +50,8 @@ def _line_index(node: yaml.Node) -> Mapping[str, tuple[int, Any]]:
     return {str(k.value): (k.start_mark.line + 1, v) for k, v in node.value}
 
 
-MANIFEST_MAX_BYTES = 1 << 20
+MANIFEST_KEYS = ("release", "organism", "output_types", "description")
+TYPE_KEYS = ("units", "resolution")
 
 
 @dataclass(frozen=True)
@@ -68,18 +68,20 @@ class Manifest:
     def read(cls, path: Path, specs: Specs) -> Manifest:
         import yaml  # only releases with a manifest pay for it
 
+        from trackmeta.sidefiles import SideFileError, compose_yaml
+
         where = str(path)
         try:
-            text = read_bytes(path, MANIFEST_MAX_BYTES).decode("utf-8")
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except InputError as exc:
-            return cls(path, None, (), (exc.failure,))
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            return cls(path, None, (), (Failure(f"cannot read release manifest: {exc}", where),))
-        except RecursionError:
-            return cls(path, None, (), (Failure(
-                "cannot read release manifest: it nests too deeply to be a manifest", where),))
+            root = compose_yaml(path, "release manifest")
+        except SideFileError as exc:
+            return cls(path, None, (), (Failure(str(exc).removeprefix(f"{where}: "), where),))
         keys = _line_index(root) if root is not None else {}
+        stray = [(line, key) for key, (line, _) in keys.items() if key not in MANIFEST_KEYS]
+        if stray:
+            line, key = stray[0]
+            return cls(path, None, (), (Failure(
+                f"manifest key {key!r} is not one of {', '.join(MANIFEST_KEYS)}", where,
+                line=line, column=key),))
         organism: OrganismSpec | None = None
         if "organism" in keys:
             line, node = keys["organism"]
@@ -95,7 +97,26 @@ class Manifest:
             return cls(path, organism, (), (Failure(
                 "release manifest needs a mapping `output_types: {TYPE: {units, resolution}}`",
                 where, line=1),))
+        shape = _shape_problem(types[1])
+        if shape is not None:
+            return cls(path, organism, (), (Failure(shape[1], where, line=shape[0]),))
         return cls(path, organism, tuple(_type_findings(types[1], where, specs)), ())
+
+
+def _shape_problem(types: yaml.MappingNode) -> tuple[int, str] | None:
+    """Where the output types mapping is not {TYPE: {units, resolution}}: the line and why."""
+    import yaml
+
+    for name, (line, node) in _line_index(types).items():
+        if not isinstance(node, yaml.MappingNode):
+            return line, f"output_types.{name} must be a mapping {{units, resolution}}"
+        for key, (key_line, value) in _line_index(node).items():
+            if key not in TYPE_KEYS:
+                return key_line, (f"manifest key output_types.{name}.{key} is not one of "
+                                  f"{', '.join(TYPE_KEYS)}")
+            if not isinstance(value, yaml.ScalarNode):
+                return key_line, f"output_types.{name}.{key} must be a single value"
+    return None
 
 
 def _type_findings(types: yaml.MappingNode, where: str, specs: Specs) -> Iterator[Finding]:

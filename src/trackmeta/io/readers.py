@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sys
 import warnings
 from collections.abc import Iterable
@@ -17,13 +18,7 @@ from typing import TYPE_CHECKING
 
 from trackmeta.findings import Failure, Finding
 from trackmeta.io import lines as lines_of
-from trackmeta.io.safe import (
-    InputError,
-    describe_unreadable,
-    gunzip,
-    is_gzip,
-    read_bytes,
-)
+from trackmeta.io.safe import InputError, gunzip, is_gzip, read_bytes
 from trackmeta.io.table import (
     TABLE_SUFFIXES,
     ReadError,
@@ -34,6 +29,7 @@ from trackmeta.io.table import (
 )
 from trackmeta.limits import DEFAULT_MAX_BYTES
 from trackmeta.rules import rule
+from trackmeta.sidefiles import describe_unreadable
 
 if TYPE_CHECKING:
     pass
@@ -85,8 +81,11 @@ def _expand_directory(path: Path, inputs: Inputs) -> None:
             found.append(entry)
         elif not entry.is_dir():
             inputs.failures.append(Failure(problem, str(entry)))
-    manifest = next((p for p in (path / "manifest.yaml", path / "manifest.yml")
-                     if describe_unreadable(p) is None), None)
+    named = [p for p in (path / "manifest.yaml", path / "manifest.yml") if os.path.lexists(p)]
+    for unusable in (p for p in named if describe_unreadable(p) is not None):
+        inputs.failures.append(Failure(
+            f"release manifest: {describe_unreadable(unusable)}", str(unusable)))
+    manifest = next((p for p in named if describe_unreadable(p) is None), None)
     if manifest is not None:
         inputs.manifests.append(manifest)
         inputs.manifest_of.update(dict.fromkeys(found, manifest))

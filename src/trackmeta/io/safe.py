@@ -7,7 +7,6 @@ gzip that expands past the limit), never an exception that reaches the user.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import stat
@@ -17,10 +16,9 @@ from pathlib import Path
 
 from trackmeta.findings import Failure
 from trackmeta.limits import DEFAULT_MAX_BYTES
+from trackmeta.sidefiles import Unreadable, read_regular
 
 _CHUNK = 1 << 20
-_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
-          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
 
 
 class InputError(Exception):
@@ -29,24 +27,6 @@ class InputError(Exception):
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.message)
         self.failure = failure
-
-
-def describe_unreadable(path: Path) -> str | None:
-    """Why `path` is not a regular file to read (None when it is one)."""
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "symlink loop: the link resolves to itself"
-        if path.is_symlink():
-            return f"broken symlink to {os.readlink(path)!r}"
-        if exc.errno == errno.ENOENT:
-            return "no such file or directory"
-        return f"cannot read: {exc.strerror or exc}"
-    if stat.S_ISREG(mode):
-        return None
-    kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
-    return f"{kind}, not a regular file: only regular files (and - for stdin) are read"
 
 
 def read_bytes(path: Path, limit: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -62,17 +42,10 @@ def is_gzip(data: bytes) -> bool:
 def read_file(path: Path, limit: int = DEFAULT_MAX_BYTES) -> bytes:
     """A regular file's bytes as stored (compressed or not), at most `limit` of them."""
     where = str(path)
-    problem = describe_unreadable(path)
-    if problem is not None:
-        raise InputError(Failure(problem, where))
     try:
-        with path.open("rb") as handle:
-            # opened, then checked again: the path could have been swapped for a FIFO meanwhile
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise InputError(Failure("not a regular file", where))
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise InputError(Failure(f"cannot read file: {exc.strerror or exc}", where)) from None
+        data = read_regular(path, limit)
+    except Unreadable as exc:
+        raise InputError(Failure(str(exc), where)) from None
     if len(data) > limit:
         raise InputError(Failure(_too_big(limit, "the file is larger"), where))
     return data
