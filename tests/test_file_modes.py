@@ -66,3 +66,86 @@ def test_many_members_stop_at_the_limit() -> None:
     member = gzip.compress(b"\0" * (1 << 20))
     with pytest.raises(InputError, match="decompresses to more"):
         gunzip(member * 68, "x", 8 << 20)
+
+
+# -- round two: disks and signals; one writer, atomic and signal-safe for every output ---------
+
+def test_a_full_disk_during_fix_in_place_leaves_the_input_and_no_partial_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+    import os
+
+    from tests.helpers import edited, run_cli, to_text, valid_lines
+
+    table = tmp_path / "tracks.tsv"
+    table.write_text(to_text(edited(valid_lines(), 5, "biosample_name", "fat cell ")))
+    before = table.read_bytes()
+    real = os.replace
+    calls = []
+
+    def full(src: str, dst: str) -> None:
+        calls.append(dst)
+        if str(dst) == str(table):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", full)
+    code, _, err = run_cli(capsys, "fix", str(table), "--in-place")
+    assert code == 2 and f"{table}: No space left on device" in err
+    assert table.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tracks.tsv"]  # no .orig, no temp
+
+
+def test_a_read_only_directory_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+    import tempfile
+
+    from tests.helpers import run_cli
+
+    def refused(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    code, _, err = run_cli(capsys, "check", str(VALID), "-o", str(tmp_path / "r.json"))
+    assert code == 2 and str(tmp_path) in err and "Permission denied" in err
+    assert "internal" not in err
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_a_signal_during_a_write_leaves_no_temporary_or_partial_file(tmp_path: Path,
+                                                                     signal_name: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "out.json"
+    script = f"""
+import os, sys, time
+from pathlib import Path
+from trackmeta.cli import on_termination, main
+import trackmeta.io.safe as safe
+on_termination()
+real = os.fdopen
+def slow(fd, *a, **k):
+    handle = real(fd, *a, **k)
+    write = handle.write
+    def stalled(data):
+        Path({str(tmp_path / 'started')!r}).touch()
+        time.sleep(30)
+        return write(data)
+    handle.write = stalled
+    return handle
+safe.os.fdopen = slow
+sys.exit(main(["check", {str(VALID)!r}, "-o", {str(target)!r}]))
+"""
+    child = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "started").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(child.pid, getattr(signal, signal_name))
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == (143 if signal_name == "SIGTERM" else 130), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["started"], err

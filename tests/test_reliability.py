@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,3 +220,28 @@ def test_a_hostile_side_file_stops_the_run_by_name(side: Side, tmp_path: Path,
     assert code == 2, (out, err)
     assert side.says in err + out, err + out
     assert "internal error" not in err and "Traceback" not in err
+
+
+# -- round two: user ontologies are bounded work, or refused naming the limit --------------------
+
+def _chain_obo(path: Path, terms: int) -> Path:
+    lines = ["format-version: 1.2", "data-version: 2025-01-01", "ontology: cl", ""]
+    for i in range(1, terms + 1):
+        lines += ["[Term]", f"id: CL:{i:07d}", f"name: term {i}"]
+        lines += [f"is_a: CL:{i - 1:07d}"] if i > 1 else []
+        lines += [""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (lambda d: _chain_obo(d / "chain.obo", 400), "is_a/part_of levels deep"),
+    (lambda d: (d / "deep.json").write_text('{"graphs": ' + "[" * 5000 + "]" * 5000 + "}")
+     and d / "deep.json", "nested more than 64 levels deep"),
+    (lambda d: os.mkfifo(d / "cl.obo") or d / "cl.obo", "a FIFO (named pipe), not a regular"),
+])
+def test_a_hostile_user_ontology_is_refused_by_name(make: Any, says: str, tmp_path: Path,
+                                                    capsys: Capture) -> None:
+    release = make(tmp_path)
+    code, _, err = run(capsys, "check", str(VALID), "--ontology", f"CL={release}")
+    assert code == 2 and says in err and "internal error" not in err

@@ -54,6 +54,7 @@ def entry() -> None:
     0.1 s and changes nothing the user sees; files were written whole and closed by then).
     """
     gc.disable()
+    on_termination()
     # pandera imports hypothesis, when installed, to register data-synthesis strategies no check
     # uses (about 0.14 s); this process never synthesises data, so it is not imported here
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
@@ -64,6 +65,21 @@ def entry() -> None:
     except BrokenPipeError:
         code = _pipe_closed()
     os._exit(code)
+
+
+class Terminated(BaseException):
+    """SIGTERM (a CI job cancelled, `kill`): raised where the run stands, so that every write in
+    progress removes its temporary file and nothing partial is left, as for Ctrl-C."""
+
+
+def on_termination() -> None:
+    """Turn SIGTERM into Terminated in this process (the executable's, not a caller's)."""
+    import signal
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, terminate)
 
 
 def _pipe_closed() -> int:
@@ -103,8 +119,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("trackmeta: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        say("trackmeta: terminated", file=sys.stderr)
+        return 143
     except BrokenPipeError:
         return _pipe_closed()
+    except OSError as exc:  # the machine, not the input: a full disk, a read-only directory
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        return error(f"{where}{exc.strerror or exc}; nothing partial was left behind")
     except Exception as exc:  # the last line of defence: no traceback for users
         from trackmeta.findings import UsageError
         from trackmeta.ontology.sources import OntologyError

@@ -75,7 +75,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             source = Path(f.path)
             backup = _backup(source)
             write_atomic_bytes(backup, source.read_bytes(), mode_of=source)  # whole, or not at all
-            write_atomic_bytes(source, f.fixed)
+            try:
+                write_atomic_bytes(source, f.fixed)
+            except BaseException:  # the input stays as it was: its backup would only mislead
+                backup.unlink(missing_ok=True)
+                raise
             if not args.quiet:
                 say(f"{source}: fixed in place; the original is {backup}", file=sys.stderr)
     if args.format == "json":

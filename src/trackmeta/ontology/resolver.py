@@ -26,6 +26,7 @@ from trackmeta.ontology.sources import (
     sha256_file,
 )
 from trackmeta.ontology.vocabulary import Vocabularies
+from trackmeta.sidefiles import describe_unreadable
 from trackmeta.specs.curie import curie_problem
 from trackmeta.specs.model import BundledRelease, OntologyDecl, Specs, default_specs
 
@@ -125,7 +126,10 @@ class Resolver:
         if override is not None and not override.is_file() and str(override) in bundled:
             index, hit = _load_bundled(prefix, bundled[str(override)])  # a bundled version
         elif override is not None:
-            if not override.is_file():
+            problem = describe_unreadable(override)
+            if problem not in (None, "no such file or directory"):
+                raise OntologyError(f"{self._option} {prefix}={override}: {problem}")
+            if problem is not None:
                 versions = ", ".join(sorted(bundled))
                 raise OntologyError(
                     f"{self._option} {prefix}={override}: no such file, and "

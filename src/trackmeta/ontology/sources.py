@@ -92,16 +92,27 @@ class ReleaseText:
         return None
 
 
-def closure(parents: Mapping[str, tuple[str, ...]]) -> dict[str, dict[str, int]]:
+MAX_DEPTH = 256  # is_a/part_of levels; real releases (CL, UBERON, EFO) have fewer than 50
+MAX_LINKS = 20_000_000  # ancestor links in all: 1.2M for the pinned UBERON
+
+
+def closure(parents: Mapping[str, tuple[str, ...]], where: str = "the release"
+            ) -> dict[str, dict[str, int]]:
     """Every term's ancestors with their shortest distance, from its direct parents: computed
-    once when an index is built, so no check walks the graph."""
+    once when an index is built, so no check walks the graph. Bounded: a hierarchy deeper than
+    MAX_DEPTH or with more than MAX_LINKS links (a 12,000-term chain has 72 million) is refused
+    by name rather than exhausting memory."""
     result: dict[str, dict[str, int]] = {}
+    links = 0
     for curie in parents:
         distances: dict[str, int] = {}
         frontier = [curie]
         depth = 0
         while frontier:
             depth += 1
+            if depth > MAX_DEPTH:
+                raise OntologyError(f"{where}: {curie} is more than {MAX_DEPTH} is_a/part_of "
+                                    "levels deep: not a hierarchy trackmeta indexes")
             following = []
             for current in frontier:
                 for parent in parents.get(current, ()):
@@ -109,6 +120,10 @@ def closure(parents: Mapping[str, tuple[str, ...]]) -> dict[str, dict[str, int]]
                         distances[parent] = depth
                         following.append(parent)
             frontier = following
+        links += len(distances)
+        if links > MAX_LINKS:
+            raise OntologyError(f"{where}: more than {MAX_LINKS:,} ancestor links: too large a "
+                                "hierarchy to index")
         result[curie] = distances
     return result
 
@@ -121,8 +136,36 @@ def _ids(termset: Any) -> tuple[str, ...]:
         return tuple(sorted(getattr(termset, "_ids", ())))
 
 
+MAX_NESTING = 64  # brackets deep in an OBO-JSON file; real ones nest fewer than 10
+
+
+def _nesting(path: Path) -> int:
+    """How deeply a JSON file's brackets nest (strings included: an over-estimate, never an
+    under-estimate), in C-speed passes: pronto's JSON reader takes minutes on a file nested
+    100,000 deep, so such a file is refused before it is handed over."""
+    import numpy as np
+
+    keep = bytes(range(256)).translate(None, b"[]{}")
+    with path.open("rb") as handle:
+        depth = deepest = 0
+        while chunk := handle.read(1 << 24):
+            brackets = np.frombuffer(chunk.translate(None, keep), dtype=np.uint8)
+            steps = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1)
+            levels = depth + np.cumsum(steps, dtype=np.int64)
+            if len(levels):
+                deepest = max(deepest, int(levels.max()))
+                depth = int(levels[-1])
+    return deepest
+
+
 def from_pronto(path: Path, prefix: str, sha256: str) -> OntologyIndex:
     from pronto.ontology import Ontology
+
+    with path.open("rb") as handle:
+        json_like = handle.read(64).lstrip().startswith(b"{")
+    if json_like and _nesting(path) > MAX_NESTING:
+        raise OntologyError(f"{path}: nested more than {MAX_NESTING} levels deep: not an "
+                            "OBO-JSON release trackmeta reads")
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pronto warns about every unusual header line
@@ -145,7 +188,7 @@ def from_pronto(path: Path, prefix: str, sha256: str) -> OntologyIndex:
             found_terms.append(term)
     if not found_terms:
         raise OntologyError(f"{path}: holds no {prefix} terms")
-    ancestors = closure(parents)
+    ancestors = closure(parents, str(path))
     terms = {}
     for term in found_terms:
         terms[term.id] = row_of(Term(
