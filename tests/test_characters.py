@@ -11,24 +11,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import trackmeta
+from tests.corpus.copy_paste import BOM, COPY_PASTE, CYRILLIC_ES, NBSP, SHY, ZWSP
 from tests.helpers import VALID, edited, run_cli, to_text, valid_lines
 from trackmeta import characters
 
-ZWSP, NBSP, SHY, BOM = "\u200b", "\u00a0", "\u00ad", "\ufeff"
-CYRILLIC_ES = "\u0421"
 
-
-@pytest.mark.parametrize(("column", "value", "fix"), [
-    ("ontology_curie", f"CL:{ZWSP}0000084", "CL:0000084"),
-    ("ontology_curie", f"CL:0000084{NBSP}", "CL:0000084"),
-    ("ontology_curie", f"CL:00{SHY}00084", "CL:0000084"),
-    ("ontology_curie", f"{BOM}CL:0000084", "CL:0000084"),
-    ("ontology_curie", "CL:" + "".join(chr(0xFF10 + int(d)) for d in "0000084"), "CL:0000084"),
-    ("ontology_curie", "CL:" + "".join(chr(0x0660 + int(d)) for d in "0000084"), "CL:0000084"),
-    ("ontology_curie", f"{CYRILLIC_ES}L:0000084", "CL:0000084"),
-    ("strand", "\u2212", None),  # a minus on an unstranded DNASE row: '-' is not allowed either
-    ("name", f"CL:0000084 DNase{ZWSP}-seq", "CL:0000084 DNase-seq"),
-])
+@pytest.mark.parametrize(("column", "value", "fix"), COPY_PASTE)
 def test_each_character_is_found_named_and_cleaned(tmp_path: Path, column: str, value: str,
                                                    fix: str | None) -> None:
     path = tmp_path / "t.tsv"
@@ -36,7 +24,7 @@ def test_each_character_is_found_named_and_cleaned(tmp_path: Path, column: str, 
     report = trackmeta.check(path)
     (found,) = [f for f in report.findings if f.code == "TM012"]
     assert (found.line, found.column) == (7, column)
-    assert found.fix == (fix if column != "strand" else "-")
+    assert found.fix == fix
     assert "<U+" in found.message and found.message.count("U+") >= 1
     assert report.exit_code == 1
 
@@ -76,17 +64,24 @@ def test_a_separator_inside_a_cell_moves_no_edit(tmp_path: Path, separator: str,
         a for n, a in enumerate(after) if n in (3, 4) and a != before[n]]
 
 
-@pytest.mark.parametrize("ending", ["\r\r\n", "\r\n", "\n"])
-def test_line_numbers_stay_physical_whatever_the_line_ends(tmp_path: Path, ending: str) -> None:
+@pytest.mark.parametrize("damage", ["\r\r\n", "lone CR", "CRLF"])
+def test_line_numbers_stay_physical_whatever_the_line_ends(tmp_path: Path, damage: str) -> None:
     lines = edited(valid_lines(), 20, "biosample_name", "osteoblast ")
-    text = "".join("\t".join(f) + ("\r\n" if n == 3 and ending == "\r\r\n" else "\n")
-                   for n, f in enumerate(lines, 1))
-    text = text.replace("\n", ending, 2) if ending != "\r\r\n" else text.replace(
-        "\r\n", ending, 1)
+    if damage == "lone CR":  # inside a cell of line 4
+        lines = edited(lines, 4, "biosample_name", "mesothelial\rcell")
+    text = "".join("\t".join(f) + "\n" for f in lines)
+    if damage == "\r\r\n":  # line 3 ends with a stray CR before its CRLF
+        parts = text.split("\n")
+        parts[2] += "\r\r"
+        text = "\n".join(parts)
+    elif damage == "CRLF":
+        text = text.replace("\n", "\r\n")
     path = tmp_path / "t.tsv"
     path.write_bytes(text.encode())
     found = {(f.line, f.code) for f in trackmeta.check(path).findings}
     assert (20, "TM104") in found
+    assert {line for line, _ in found} <= {3, 4, 20}  # nothing moved to another line
+    assert {(3, "TM012"), (4, "TM012")} & found or damage == "CRLF"
 
 
 def test_a_quoted_two_line_record_is_edited_where_it_stands(tmp_path: Path,
