@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from trackmeta._version import __version__
-from trackmeta.findings import Failure, Finding, Severity
+from trackmeta.findings import ArgumentError, Failure, Finding, Severity
 
 if TYPE_CHECKING:
     from trackmeta.checking.pipeline import check
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RULES",
+    "ArgumentError",
     "DriftReport",
     "Failure",
     "Finding",
