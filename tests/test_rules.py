@@ -154,14 +154,21 @@ CASES = [
                                 (6, "name", "NTR:0000856 DNase-seq")), ((6, "biosample_name"),)),
     Case("TM208", "pass", cells((6, "ontology_curie", "NTR:0000856"), (6, "biosample_name", "mesendoderm"),
                                 (6, "name", "NTR:0000856 DNase-seq"))),
-    Case("TM209", "fail", cells((6, "ontology_curie", "NTR:0000856"), (6, "biosample_name", "Mesendoderm"),
+    Case("TM213", "fail", cells((6, "ontology_curie", "NTR:0000856"), (6, "biosample_name", "Mesendoderm"),
                                 (6, "name", "NTR:0000856 DNase-seq")), ((6, "biosample_name"),)),
     Case("TM207", "fail", cell(23, "ontology_curie", "CLO:0026782"), ((23, "ontology_curie"),)),
     Case("TM207", "pass", valid),
     Case("TM208", "fail", cell(6, "biosample_name", "T-cell"), ((6, "biosample_name"),)),
     Case("TM208", "pass", cell(2, "biosample_name", "T lymphocyte")),  # an exact synonym
-    Case("TM209", "fail", cell(6, "biosample_name", "Neuronal Stem-Cell"), ((6, "biosample_name"),)),
-    Case("TM209", "pass", valid),
+    Case("TM213", "fail", cell(6, "biosample_name", "Neuronal Stem-Cell"), ((6, "biosample_name"),)),
+    Case("TM213", "fail", cell(9, "biosample_name", "osteoblasts"), ((9, "biosample_name"),)),
+    Case("TM213", "fail", cells((23, "biosample_name", "SJCRH30"), (23, "ontology_curie", "EFO:0005722")),
+         ((23, "biosample_name"),)),  # a name ontologies/abbreviations.yaml declares
+    Case("TM213", "pass", valid),
+    Case("TM208", "fail", cell(4, "biosample_name", "mesenchymal cell"), ((4, "biosample_name"),)),
+    Case("TM209", "fail", cell(2, "biosample_name", "mature T cell"), ((2, "biosample_name"),),
+         options={"cl": "cl-mini.obo"}),  # a RELATED synonym, in a release that carries them
+    Case("TM209", "pass", cell(2, "biosample_name", "T lymphocyte"), options={"cl": "cl-mini.obo"}),
     Case("TM210", "fail", cell(6, "biosample_type", "tissue"), ((6, "biosample_type"),)),
     Case("TM210", "fail", cells((23, "ontology_curie", "UBERON:0000948"),
                                 (23, "biosample_name", "heart")), ((23, "biosample_type"),)),
@@ -214,7 +221,9 @@ def _run(case: Case, tmp_path: Path) -> list[tuple[int | None, str | None]]:
     report = trackmeta.check(target if case.manifest is not None else path,
                              output_type=case.options.get("output_type"),
                              organism=case.options.get("organism"),
-                             expect=case.options.get("expect"))
+                             expect=case.options.get("expect"),
+                             ontologies={"CL": FIXTURES / "ontologies" / case.options["cl"]}
+                             if "cl" in case.options else None)
     assert not report.failures, report.failures
     return [(f.line, f.column) for f in report.findings if f.code == case.code]
 

@@ -231,11 +231,20 @@ _ALL = (
          "`biosample_name` = `mesenchymal cell` with CL:0000134 ('mesenchymal stem cell').",
          "Use the term's label (in `expected`), or the term that the name means."),
     Rule("TM209", "biosample-name-near-match", W,
-         "biosample_name differs from the term's label or exact synonym only in case or punctuation, "
-         "or matches a synonym that is not exact.",
-         "Near-matches usually mean the right term, spelt in a way that joins and searches miss.",
-         "`biosample_name` = `T cell` vs label `T cell` is fine; `t-cell` is a near-match.",
-         "Use the label or an exact synonym verbatim."),
+         "biosample_name is a broad, narrow or related synonym of the term, not its label or an "
+         "exact synonym.",
+         "A non-exact synonym names a neighbouring concept: the name says something other than "
+         "the term.",
+         "`biosample_name` = a related synonym of the row's term (in a release that carries "
+         "them, such as a pulled OBO).",
+         "Use the label (in `fix`), or the term the name means."),
+    Rule("TM213", "biosample-name-variant", I,
+         "biosample_name is one of the term's names written otherwise: case, punctuation, word "
+         "order, a plural, a trailing 'cell', or an abbreviation trackmeta declares.",
+         "`T47D` for 'T-47D cell' or `lung fibroblast` for 'fibroblast of lung' is the same name "
+         "to a curator; only tools comparing strings stumble on it.",
+         "`biosample_name` = `HT1080` on EFO:0002059 ('HT-1080 cell').",
+         "Nothing to change; the label is in `fix` for releases that want names verbatim."),
     Rule("TM210", "biosample-type-mismatch", W,
          "The term does not fit the biosample_type: wrong ontology, or outside the type's branch.",
          "Tracks are chosen by biosample type; a tissue described by a cell line term misleads.",

@@ -12,6 +12,7 @@ from typing import cast
 import pandas as pd
 
 from trackmeta.findings import Finding
+from trackmeta.ontology import names
 from trackmeta.ontology.resolver import EXACT_SCOPES, Resolution, Resolver, fold
 from trackmeta.ontology.vocabulary import normalised
 from trackmeta.rules import rule
@@ -108,10 +109,10 @@ class OntologyJudge:
         assert res.label is not None
         if name == res.label:
             return
-        if fold(name) == fold(res.label):
-            yield rule("TM209").finding(
-                f"biosample_name {name!r} matches {res.curie}'s name in {res.release} "
-                f"('{res.label}') but for case or punctuation",
+        if names.same_name(name, res.label):
+            yield rule("TM213").finding(
+                f"biosample_name {name!r} is {res.curie}'s name in {res.release} "
+                f"('{res.label}'), written otherwise",
                 column="biosample_name", value=name, expected=res.label, fix=res.label)
             return
         yield rule("TM208").finding(
@@ -119,6 +120,9 @@ class OntologyJudge:
             f"('{res.label}')", column="biosample_name", value=name, expected=res.label)
 
     def _name(self, res: Resolution, name: str, btype: str) -> Iterator[Finding]:
+        """biosample_name against the term's names: a naming variant is an info (TM213), a
+        non-exact synonym or a former label a warning with the label as fix, anything else
+        TM208, naming the term whose label it is where there is one."""
         term = self.resolver.term(res.curie)
         assert term is not None and res.label is not None
         label = _live_label(term.label)
@@ -126,12 +130,16 @@ class OntologyJudge:
         if name in exact:
             return
         other_scopes = {text: scope for text, scope in term.synonyms if scope not in EXACT_SCOPES}
-        folded = {fold(text) for text in exact}
-        if name in other_scopes or fold(name) in folded:
-            how = (f"a {other_scopes[name]} synonym" if name in other_scopes
-                   else "the label or an exact synonym but for case or punctuation")
+        if name in other_scopes:
             yield rule("TM209").finding(
-                f"biosample_name {name!r} matches {how} of {res.curie} ('{label}')",
+                f"biosample_name {name!r} is a {other_scopes[name].lower()} synonym of "
+                f"{res.curie} ('{label}'), not an exact name",
+                column="biosample_name", value=name, expected=label, fix=label)
+            return
+        variant = self._variant(res.curie, name, exact)
+        if variant is not None:
+            yield rule("TM213").finding(
+                f"biosample_name {name!r} is {variant}; {res.curie} is '{label}'",
                 column="biosample_name", value=name, expected=label, fix=label)
             return
         for release, old_label, old_synonyms in self.resolver.older_names(res.curie):
@@ -146,8 +154,29 @@ class OntologyJudge:
         said = ("" if known is None else f"; Cellosaurus knows {name!r} as {known}" if known
                 else f"; nor is it a name in {self._cell_lines_release()}")
         yield rule("TM208").finding(
-            f"biosample_name {name!r} is not a name of {res.curie} ('{label}'){said}",
+            f"biosample_name {name!r} is not a name of {res.curie} ('{label}')"
+            f"{self._named_elsewhere(res.curie, name)}{said}",
             column="biosample_name", value=name, expected=label)
+
+    def _variant(self, curie: str, name: str, exact: set[str]) -> str | None:
+        """How a name is one of the term's names as written otherwise (case, punctuation, word
+        order, plural, a trailing 'cell'), or one trackmeta's abbreviations give the term."""
+        same = next((n for n in sorted(exact) if names.same_name(name, n)), None)
+        if same is not None:
+            return f"{same!r} written otherwise"
+        given = self.specs.abbreviations.get(name)
+        if given is not None and given[0] == curie:
+            return f"a name ontologies/abbreviations.yaml gives {curie} ({given[1]})"
+        return None
+
+    def _named_elsewhere(self, curie: str, name: str) -> str:
+        """'; it is the label of CL:0008019' where another term is named exactly so."""
+        prefix = curie.split(":", 1)[0]
+        others = [c for c in self.resolver.names_for(prefix).get(fold(name), []) if c != curie]
+        if not others:
+            return ""
+        shown = ", ".join(f"{c}{self._label_of(c)}" for c in others[:3])
+        return f"; it is a name of {shown}"
 
     def _biosample_type(self, res: Resolution, btype: str) -> Iterator[Finding]:
         kind = self.specs.biosample_types.get(btype)

@@ -4,9 +4,11 @@
 What is repaired: an obsolete term with exactly one live replacement in the same ontology, and a
 merged id (TM205), the GTEx remap (TM211); with the new term, the CURIE a track name embeds and a
 biosample_name that is not a name of the new term. Also surrounding whitespace (TM104), an output
-type spelt other than by its name (TM005), and a biosample_name that nearly matches the label
-(TM209). Anything that needs a person (a `consider`-only or cross-ontology replacement, a name
-that does not match its term) is listed with its finding, never guessed.
+type spelt other than by its name (TM005), a biosample_name that is a non-exact synonym (TM209),
+copy-paste characters (TM012) and ChIP targets and histone marks spelt otherwise (TM108-TM110).
+A naming variant (TM213) is an info, not a defect: left as written. Anything that needs a person
+(a `consider`-only or cross-ontology replacement, a name that does not match its term) is listed
+with its finding, never guessed.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from trackmeta.ontology.resolver import Resolver
 
 REPAIRED = ("TM012", "TM104", "TM005", "TM108", "TM109", "TM110", "TM205", "TM209", "TM211")
 FOR_A_PERSON = ("TM107", "TM110", "TM204", "TM205", "TM208", "TM210", "TM211", "TM301", "TM302")
-_CELL_FIXES = ("TM012", "TM104", "TM209", "TM005", "TM108", "TM109", "TM110")  # a new value for the cell
+# a new value for the cell
+_CELL_FIXES = ("TM012", "TM104", "TM209", "TM005", "TM108", "TM109", "TM110")
 _NAMED_IN_TRACK = ("transcription_factor", "histone_mark")  # what a track name ends with
 _TERM_FIXES = ("TM211", "TM205")  # precedence for a new ontology_curie
 

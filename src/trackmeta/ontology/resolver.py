@@ -91,6 +91,7 @@ class Resolver:
         self._overrides = dict(overrides or {})
         self._option = option  # how the user gave the overrides, for messages
         self.words = Vocabularies(specs.vocabularies)  # the word lists used beside the releases
+        self._names: dict[str, dict[str, list[str]]] = {}
         for prefix in self._overrides:
             if prefix not in self._decls:
                 raise OntologyError(f"{option} {prefix}=...: {prefix} is not a declared ontology "
@@ -320,9 +321,13 @@ class Resolver:
                           "of any ontology release", label=label, release=where)
 
     def names_for(self, prefix: str) -> dict[str, list[str]]:
-        """Folded label and synonym -> live ids, for 'did you mean' by biosample name."""
+        """Folded label and synonym -> live ids, for 'did you mean' by biosample name (made once
+        per release and run)."""
+        if prefix in self._names:
+            return self._names[prefix]
         index = self.index(prefix)
         table: dict[str, list[str]] = {}
+        self._names[prefix] = table
         for text, curie, _, _ in index.names if index is not None else ():
             ids = table.setdefault(fold(text), [])
             if curie not in ids:

@@ -185,6 +185,8 @@ class Specs:
     known_output_types: Mapping[str, OutputTypeSpec]
     top_terms: tuple[str, ...] = ()
     vocabularies: Mapping[str, VocabularyDecl] = field(default_factory=dict)
+    # name -> (curie, source): names biologists write that the releases do not carry
+    abbreviations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     _views: dict[str, Specs] = field(default_factory=dict, compare=False, repr=False)
 
     def output_type(self, text: str) -> OutputTypeSpec | None:
@@ -556,6 +558,10 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
         known_output_types=MappingProxyType(output_types),
         top_terms=tuple(types_raw.get("top_terms", ())),
         vocabularies=MappingProxyType(vocabularies),
+        abbreviations=MappingProxyType({
+            row["name"]: (row["curie"], row["source"]) for row in _load(
+                ontologies / "abbreviations.yaml",
+                ontologies / "meta/abbreviations.schema.json")["names"]}),
     )
     view = _view(base, defaults[0])
     view._views.update({o: _view(base, organisms[o]) for o in organisms if o != defaults[0].name})
