@@ -194,11 +194,16 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         say_json([dataclasses.asdict(m) for m in found.matches])
         return 0 if found.matches else 1
     for m in found.matches:
-        matched = f" (as '{m.matched}')" if m.matched != m.label else ""
         tracks = ""
         if m.tracks is not None:
             tracks = "\t" + (", ".join(f"{t} {n}" for t, n in m.tracks.items()) or "no tracks")
-        say(f"{m.curie}\t{m.label}{matched}\t{m.kind} {m.score:g}{tracks}")
+        if m.via is not None:
+            how = (f"{m.kind} of {m.via}, {counted(m.distance or 0, 'step')} away; "
+                   f"{m.via} matched '{m.matched}' and has no tracks")
+            say(f"{m.curie}\t{m.label}\t{how}{tracks}")
+            continue
+        matched = f" (as '{m.matched}')" if m.matched != m.label else ""
+        say(f"{m.curie}\t{m.label}{matched}\t{m.kind} {m.score:g}, {m.how}{tracks}")
     if found.more:
         say(f"({found.more} more matches; --limit to see them)")
     if not found.matches:

@@ -82,6 +82,11 @@ class Vocabulary:
             i += 1
         return found
 
+    def entries(self) -> Iterator[tuple[str, ...]]:
+        """Every line's fields, key first, in key order."""
+        for i in range(self._count):
+            yield tuple(self._line(i).decode("utf-8").split("\t"))
+
     def starting(self, prefix: str, limit: int) -> list[tuple[str, ...]]:
         """Up to `limit` entries whose key starts with `prefix`, in key order."""
         wanted = prefix.encode("utf-8")

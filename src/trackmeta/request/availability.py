@@ -32,7 +32,7 @@ class Availability:
     """Tracks per (output type, CURIE) and the biosample names the metadata uses per CURIE."""
 
     counts: Mapping[tuple[str, str], int]
-    names: Mapping[str, str]  # CURIE -> a biosample_name the metadata gives it
+    names: Mapping[str, tuple[str, ...]]  # CURIE -> the biosample names the metadata gives it
     source: str  # what the counts come from, for messages
     by_type: dict[str, dict[str, int]] = field(default_factory=dict, compare=False)
 
@@ -50,7 +50,7 @@ class Availability:
 
 def _count(rows: Iterable[Row], specs: Specs, source: str) -> Availability:
     counts: dict[tuple[str, str], int] = {}
-    names: dict[str, str] = {}
+    names: dict[str, dict[str, None]] = {}
     spec_of: dict[str, str | None] = {}
     for written, curie, name in rows:
         curie = curie.strip()
@@ -64,9 +64,9 @@ def _count(rows: Iterable[Row], specs: Specs, source: str) -> Availability:
             continue
         key = (otype, curie)
         counts[key] = counts.get(key, 0) + specs.output_types[otype].tracks_per_row
-        if name and curie not in names:
-            names[curie] = name.strip()
-    return Availability(counts, names, source)
+        if name and name.strip():
+            names.setdefault(curie, {})[name.strip()] = None
+    return Availability(counts, {c: tuple(n) for c, n in names.items()}, source)
 
 
 def table_records(data: bytes, where: str) -> tuple[list[str], list[list[str]]]:

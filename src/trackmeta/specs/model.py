@@ -541,6 +541,9 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
         raise SpecError(f"{schemas / 'organisms'}: exactly one organism must be the default, "
                         f"not {len(defaults)}")
 
+    abbreviations = {
+        row["name"]: (row["curie"], row["source"]) for row in _load(
+            ontologies / "abbreviations.yaml", ontologies / "meta/abbreviations.schema.json")["names"]}
     docs.save()
     base = Specs(
         columns=MappingProxyType(columns),
@@ -558,10 +561,7 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
         known_output_types=MappingProxyType(output_types),
         top_terms=tuple(types_raw.get("top_terms", ())),
         vocabularies=MappingProxyType(vocabularies),
-        abbreviations=MappingProxyType({
-            row["name"]: (row["curie"], row["source"]) for row in _load(
-                ontologies / "abbreviations.yaml",
-                ontologies / "meta/abbreviations.schema.json")["names"]}),
+        abbreviations=MappingProxyType(abbreviations),
     )
     view = _view(base, defaults[0])
     view._views.update({o: _view(base, organisms[o]) for o in organisms if o != defaults[0].name})
