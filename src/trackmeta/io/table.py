@@ -35,6 +35,7 @@ class Table:
     findings: list[Finding] = field(default_factory=list)
     skipped: int = 0  # padding rows: placeholders in the official formats, not tracks
     exact: bool = False  # each row is one line whose fields are the cells, unquoted
+    plain: bool = False  # read from ASCII text without a control character: no cell to scan
 
     def line_of(self, row: int) -> int | None:
         return int(cast("int", self.lines.at[row])) if self.lines is not None else None
@@ -86,7 +87,7 @@ def drop_padding(table: Table) -> Table:
             padding &= (frame[column] == "").to_numpy()
     lines = table.lines[~padding] if table.lines is not None else None
     return Table(table.path, frame[~padding], lines, table.findings, int(padding.sum()),
-                 table.exact)
+                 table.exact, table.plain)
 
 
 def from_dataframe(frame: pd.DataFrame, where: str = "<DataFrame>") -> Table:

@@ -28,14 +28,19 @@ _QUIET = frozenset({"of", "the", "and", "in", "from", "cell", "cells"})
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+_BRITISH = re.compile("|".join(british for british, _ in _SPELLINGS))
+_AMERICAN = dict(_SPELLINGS)
+
+
 @lru_cache(maxsize=65536)
 def _plain(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).casefold()
-    text = "".join(_GREEK.get(c, c) for c in text if not unicodedata.combining(c))
-    text = re.sub(r"\+", " positive ", text)
-    for british, american in _SPELLINGS:
-        text = text.replace(british, american)
-    return text
+    text = name.casefold()
+    if not text.isascii():  # accents off, Greek letters by name
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(_GREEK.get(c, c) for c in text if not unicodedata.combining(c))
+    if "+" in text:
+        text = text.replace("+", " positive ")
+    return _BRITISH.sub(lambda m: _AMERICAN[m.group()], text) if _BRITISH.search(text) else text
 
 
 def compact(name: str) -> str:

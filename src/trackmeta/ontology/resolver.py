@@ -326,12 +326,24 @@ class Resolver:
         if prefix in self._names:
             return self._names[prefix]
         index = self.index(prefix)
+        path = (cache_dir() / "index" / f"{prefix}-names-{index.release.sha256[:24]}.idx"
+                if index is not None else None)
+        try:  # cached by release: a run that needs it reads one small file
+            payload = unsealed(path.read_bytes()) if path is not None else None
+            cached = marshal.loads(payload) if payload is not None else None
+            if isinstance(cached, dict):
+                self._names[prefix] = cached
+                return cached
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
         table: dict[str, list[str]] = {}
-        self._names[prefix] = table
         for text, curie, _, _ in index.names if index is not None else ():
             ids = table.setdefault(fold(text), [])
             if curie not in ids:
                 ids.append(curie)
+        if path is not None:
+            write_atomic(path, sealed(marshal.dumps(table)))
+        self._names[prefix] = table
         return table
 
     def exact_names(self, curie: str) -> set[str]:
