@@ -51,19 +51,14 @@ class NameIndex:
     def __init__(self, resolver: Resolver, specs: Specs,
                  metadata: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.resolver = resolver
-        released: list[tuple[str, str, bool, str]] = []
-        for prefix in SEARCHED:
-            index = resolver.index(prefix)
-            if index is not None:
-                released.extend(index.names)
+        texts, curies, labels, folded, compacts, keys = _release_names(resolver)
         extra = list(_declared_names(resolver, specs))
         extra += [(name, curie, "metadata name") for curie, names_ in (metadata or {}).items()
                   for name in names_]
-        self.texts = [t for t, _, _, _ in released] + [t for t, _, _ in extra]
-        self.curies = [c for _, c, _, _ in released] + [c for _, c, _ in extra]
-        self.hows = ["label" if is_label else "synonym" for _, _, is_label, _ in released]
+        self.texts = texts + [t for t, _, _ in extra]
+        self.curies = curies + [c for _, c, _ in extra]
+        self.hows = ["label" if flag else "synonym" for flag in labels]
         self.hows += [how for _, _, how in extra]
-        folded, compacts, keys = _release_forms(resolver, released)
         self.folded = folded + [fold_name(t) for t, _, _ in extra]
         self.compacts = compacts + [names.compact(t) for t, _, _ in extra]
         self.keys = keys + [names.key(t) for t, _, _ in extra]
@@ -131,32 +126,37 @@ def _declared_names(resolver: Resolver, specs: Specs) -> Iterator[tuple[str, str
         yield name, curie, f"abbreviation ({source})"
 
 
-def _release_forms(resolver: Resolver, released: list[tuple[str, str, bool, str]]
-                   ) -> tuple[list[str], list[str], list[str]]:
-    """The folded, compact and key forms of every release name, cached by the releases and the
-    name model's own source."""
+Names = tuple[list[str], list[str], bytes, list[str], list[str], list[str]]
+
+
+def _release_names(resolver: Resolver) -> Names:
+    """Every name of the searched releases: text, id, whether it is the label, and its folded,
+    compact and key forms, as parallel lists; cached on disk by the releases and the name
+    model's own source (normalising 65,000 names costs more than a search)."""
     import hashlib
     import marshal
 
     from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
 
     digest = hashlib.sha256(Path(names.__file__).read_bytes())
-    for prefix in SEARCHED:
-        index = resolver.index(prefix)
+    indexes = [resolver.index(prefix) for prefix in SEARCHED]
+    for prefix, index in zip(SEARCHED, indexes, strict=True):
         digest.update(f"{prefix}:{index.release.sha256 if index else '-'}".encode())
-    path = cache_dir() / "names" / f"{digest.hexdigest()[:32]}.forms"
+    path = cache_dir() / "names" / f"{digest.hexdigest()[:32]}.names"
     try:
         payload = unsealed(path.read_bytes())
         cached = marshal.loads(payload) if payload is not None else None
-        if isinstance(cached, tuple) and len(cached) == 3 and len(cached[0]) == len(released):
-            return cached[0], cached[1], cached[2]
+        if isinstance(cached, tuple) and len(cached) == 6:
+            return cached
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    folded = [f for _, _, _, f in released]
-    forms = (folded, [names.compact(t) for t, _, _, _ in released],
-             [names.key(t) for t, _, _, _ in released])
-    write_atomic(path, sealed(marshal.dumps(forms)))
-    return forms
+    released = [entry for index in indexes if index is not None for entry in index.names]
+    table: Names = ([t for t, _, _, _ in released], [c for _, c, _, _ in released],
+                    bytes(int(is_label) for _, _, is_label, _ in released),
+                    [f for _, _, _, f in released], [names.compact(t) for t, _, _, _ in released],
+                    [names.key(t) for t, _, _, _ in released])
+    write_atomic(path, sealed(marshal.dumps(table)))
+    return table
 
 
 _INDEXES: dict[tuple[int, int, int], NameIndex] = {}
@@ -232,7 +232,8 @@ def search_with(query: str, resolver: Resolver, specs: Specs, metadata: Any = No
         if len(shown) >= limit + NEAR and not with_tracks:
             break
         counted = dataclasses.replace(match, tracks=index.total(match.curie))
-        if not counted.tracks:  # the terms nearest to it that have tracks stand in for it
+        if not counted.tracks and match.kind in ("exact", "normalised"):
+            # the terms nearest a term named so, that have tracks, stand in for it
             for relative in near.of(match):
                 if relative.curie not in seen:
                     seen.add(relative.curie)
