@@ -358,7 +358,12 @@ class Resolver:
         return {label} | {text for text, scope in term.synonyms if scope in EXACT_SCOPES}
 
     def is_name(self, curie: str, text: str) -> bool:
-        return text in self.exact_names(curie)
+        """Whether `text` names the term: one of its exact names, or one written otherwise as
+        the name model reads names (case, punctuation, word order, plurals)."""
+        from trackmeta.ontology.names import same_name
+
+        exact = self.exact_names(curie)
+        return text in exact or any(same_name(text, name) for name in exact)
 
     def replaced_ids(self, curie: str) -> tuple[str, ...]:
         """The obsolete or merged ids whose replacement `curie` is (metadata made before the
