@@ -34,9 +34,10 @@ def vocabulary_findings(frame: pd.DataFrame, types: pd.Series, specs: Specs,
             distinct = {raw: v for raw, v in distinct.items() if re.fullmatch(pattern, v)}
         if not distinct:
             continue
-        judge = _judge_for(column, vocabulary, specs, words)
-        for raw, value in distinct.items():
-            templates = judge(column, value)
+        judge, finish = _judge_for(column, vocabulary, specs, words)
+        judged = {raw: judge(column, value) for raw, value in distinct.items()}
+        finish()
+        for raw, templates in judged.items():
             if not templates:
                 continue  # most values: no rows to look for
             for row in values.index[values == raw]:
@@ -44,15 +45,17 @@ def vocabulary_findings(frame: pd.DataFrame, types: pd.Series, specs: Specs,
                     yield dataclasses.replace(template, row=int(row))
 
 
-def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies) -> Judge:
+def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies
+               ) -> tuple[Judge, Callable[[], None]]:
+    """The judge of one column's values, and what to call once every value is judged."""
     if specs.vocabularies[vocabulary].kind == "histone-marks":
-        return _histone_judge(words, vocabulary)
+        return _histone_judge(words, vocabulary), lambda: None
     others = {other.name: other.vocabularies[column] for other in specs.organisms.values()
               if other.name != specs.organism.name and column in other.vocabularies}
     genes = GeneNames(words.get(vocabulary), specs.organism.name, specs.organism.targets_written,
                       {organism: functools.partial(words.get, name)
                        for organism, name in others.items()})
-    return lambda column, value: list(_target(genes, column, value))
+    return (lambda column, value: list(_target(genes, column, value))), genes.save
 
 
 def _target(genes: GeneNames, column: str, value: str) -> Iterator[Finding]:

@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from trackmeta.ontology.vocabulary import Vocabulary
 
@@ -20,6 +21,7 @@ _MODIFIED = re.compile(r"(?P<gene>.+?)(?P<mod>phospho|acetyl|methyl|ubiquityl|su
                        r"(?P<sites>(?:[STYKR]\d+)*)")
 _DATE = re.compile(r"0?(?P<day>\d{1,2})-(?P<month>[A-Za-z]{3})|(?P<month2>[A-Za-z]{3})-0?(?P<day2>\d{1,2})")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+_MEMO_MAX = 200_000  # remembered verdicts per vocabulary: beyond, judged afresh each run
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class GeneNames:
         self.organism = organism
         self.written = written  # 'upper': the organism's targets are written upper-case
         self.others = dict(others or {})  # other organisms' gene names (opened on a miss)
+        self._memo: dict[str, tuple[str, str, str | None, tuple[str, ...]]] | None = None
+        self._new = False
 
     @property
     def release(self) -> str:
@@ -50,6 +54,55 @@ class GeneNames:
         return value in named or bool(named and self.written == "upper" and value == value.upper())
 
     def read(self, value: str) -> Target:
+        """What `value` is, remembered on disk per vocabulary, organism and this module's source:
+        a release's next check reads its verdicts instead of making them again."""
+        memo = self._remembered()
+        if value not in memo:
+            target = self._read(value)
+            memo[value] = (target.kind, target.message, target.fix, target.near)
+            self._new = True
+        kind, message, fix, near = memo[value]
+        return Target(kind, message, fix, near)
+
+    def save(self) -> None:
+        """Keep the verdicts made in this run for the next (a cache: failing to write costs only
+        speed)."""
+        import marshal
+
+        from trackmeta.cache import sealed, write_atomic
+
+        if self._new and self._memo is not None and len(self._memo) <= _MEMO_MAX:
+            write_atomic(self._memo_path(), sealed(marshal.dumps(self._memo)))
+            self._new = False
+
+    def _memo_path(self) -> Path:
+        import hashlib
+
+        from trackmeta.cache import cache_dir
+
+        digest = hashlib.sha256(Path(__file__).read_bytes())
+        digest.update(f"{self.names.decl.sha256}:{self.organism}:{self.written}".encode())
+        for organism in sorted(self.others):
+            digest.update(organism.encode())
+        return cache_dir() / "verdicts" / f"genes-{digest.hexdigest()[:32]}.memo"
+
+    def _remembered(self) -> dict[str, tuple[str, str, str | None, tuple[str, ...]]]:
+        if self._memo is None:
+            import marshal
+
+            from trackmeta.cache import unsealed
+
+            self._memo = {}
+            try:
+                payload = unsealed(self._memo_path().read_bytes())
+                loaded = marshal.loads(payload) if payload is not None else None
+                if isinstance(loaded, dict):
+                    self._memo = loaded
+            except (OSError, ValueError, EOFError, TypeError):
+                pass
+        return self._memo
+
+    def _read(self, value: str) -> Target:
         if self._is_name(value):
             return Target("gene")
         modified = _MODIFIED.fullmatch(value)
