@@ -48,6 +48,7 @@ class Vocabulary:
         self.decl = decl
         self._map = _unpacked(decl)
         self._count: int = _HEADER.unpack_from(self._map)[1]
+        self._lookups = 0
         start = _HEADER.size
         self._offsets = memoryview(self._map)[start:start + 4 * (self._count + 1)].cast("I")
         self._data = start + 4 * (self._count + 1)
@@ -64,7 +65,11 @@ class Vocabulary:
         return [self._line(i) for i in range(0, self._count, _STEP)]
 
     def _first_at_least(self, wanted: bytes, lo: int = 0) -> int:
-        """The first line (at or after `lo`) that sorts at or after `wanted`."""
+        """The first line (at or after `lo`) that sorts at or after `wanted`. The first few
+        lookups bisect the mapped lines alone; later ones pay for the sample once."""
+        self._lookups += 1
+        if self._lookups <= _STEP:
+            return bisect_left(range(self._count), wanted, lo, key=self._line)
         block = bisect_left(self._sample, wanted)
         start = max(lo, (block - 1) * _STEP + 1 if block else 0)
         end = max(start, min(block * _STEP, self._count))
