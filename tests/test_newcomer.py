@@ -148,3 +148,35 @@ def test_drift_names_its_own_options(capsys: pytest.CaptureFixture[str]) -> None
     assert "--from CL=2020-01-01: no such file, and no bundled CL release" in err
     _, _, err = run_cli(capsys, "drift", str(VALID), "--from", "CLO=x.obo")
     assert err.rstrip().endswith("x.obo: no such file, and no CLO release is bundled")
+
+
+def test_a_baselined_finding_on_a_track_fix_renamed_has_moved(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = edited(valid_lines(), 9, "ontology_curie", "CL:0010003")  # obsolete: fix renames
+    lines = edited(lines, 9, "name", "CL:0010003 total RNA-seq")
+    lines = edited(lines, 9, "biosample_type", "tissue")  # a CL term on a tissue row: stays
+    table, fixed = tmp_path / "tracks.tsv", tmp_path / "fixed.tsv"
+    table.write_text(to_text(lines))
+    baseline = tmp_path / "baseline.json"
+    assert run_cli(capsys, "baseline", str(table), "-o", str(baseline))[0] == 0
+    assert run_cli(capsys, "fix", str(table), "-o", str(fixed), "-q")[0] == 0
+    fixed.replace(table)  # the release, repaired in place of the old
+    import trackmeta
+
+    report = trackmeta.check(table, baseline=baseline)
+    assert [(f.code, f.line) for f in report.findings] == []  # TM210 moved with its track
+    assert sorted(e["code"] for e in report.fixed) == ["TM205", "TM208"]  # what fix repaired
+
+
+def test_a_new_defect_never_hides_behind_a_fixed_entry_of_another_track(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import trackmeta
+
+    table = tmp_path / "tracks.tsv"
+    table.write_text(to_text(edited(valid_lines(), 2, "biosample_type", "tissue")))
+    baseline = tmp_path / "baseline.json"
+    assert run_cli(capsys, "baseline", str(table), "-o", str(baseline))[0] == 0
+    # line 2's defect fixed, the same defect on another ATAC track (same shape of name)
+    table.write_text(to_text(edited(valid_lines(), 3, "biosample_type", "tissue")))
+    report = trackmeta.check(table, baseline=baseline)
+    assert [(f.code, f.line) for f in report.findings] == [("TM210", 3)]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,12 +101,16 @@ class Applied:
 
 
 def apply(findings: Iterable[Finding], baseline: Counter[Key], root: Path,
-          files: Iterable[str]) -> Applied:
+          files: Iterable[str], present: Collection[TrackId | None] = ()) -> Applied:
     """The findings the baseline does not hold; entries of the checked `files` (and of the
-    release level) that no finding matched are `fixed`."""
+    release level) that no finding matched are `fixed`. A finding whose track was renamed only
+    where its name embeds a term (what `fix` does with a replaced CURIE) matches the entry of
+    the old name, when no track of that name is `present` any more and the match is the only
+    one: the finding moved, it is not new."""
     checked = {_file(f, root) for f in files} | {""}
     left = Counter({k: n for k, n in baseline.items() if k[1] in checked})
     new: list[Finding] = []
+    unmatched: list[tuple[Finding, Key]] = []
     baselined = 0
     for f in findings:
         k = key(f, root)
@@ -113,7 +118,31 @@ def apply(findings: Iterable[Finding], baseline: Counter[Key], root: Path,
             left[k] -= 1
             baselined += 1
         else:
+            unmatched.append((f, k))
+    gone = {k for k, n in left.items() if n > 0 and k[2] is not None
+            and TrackId(*k[2]) not in present}
+    by_shape: dict[Key, list[Key]] = {}
+    for k in gone:
+        by_shape.setdefault(_shape(k), []).append(k)
+    for f, k in unmatched:
+        moved = [old for old in by_shape.get(_shape(k), []) if left[old] > 0 and old != k]
+        if len(moved) == 1:
+            left[moved[0]] -= 1
+            baselined += 1
+        else:
             new.append(f)
     fixed = tuple(_entry(k, n) for k, n in sorted(left.items(), key=lambda kv: _sort(kv[0]))
                   if n > 0)
     return Applied(tuple(new), baselined, fixed)
+
+
+_CURIE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+:\d+")
+
+
+def _shape(k: Key) -> Key:
+    """The key with the CURIEs a track name embeds set aside."""
+    code, file, track, column, value = k
+    if track is None:
+        return k
+    organism, output_type, name, strand = track
+    return code, file, (organism, output_type, _CURIE.sub("\0", name), strand), column, value

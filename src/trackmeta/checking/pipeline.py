@@ -57,7 +57,6 @@ def _check_table(
     table: Table, types: pd.Series, specs: Specs, judge: OntologyJudge | None,
     words: Vocabularies | None,
 ) -> Iterable[Finding]:
-    from trackmeta.checking.characters import character_findings
     from trackmeta.checking.cross_column import name_curie_mismatch, pairing_mismatch
     from trackmeta.checking.ontology import ontology_findings
     from trackmeta.checking.vocabularies import vocabulary_findings
@@ -65,6 +64,8 @@ def _check_table(
 
     yield from _unknown_columns(table, specs)
     if not table.plain:  # ASCII without controls holds no invisible or look-alike character
+        from trackmeta.checking.characters import character_findings
+
         yield from character_findings(table.frame, specs)
     known = types != ""
     if known.any():
@@ -325,8 +326,10 @@ def _report(run: _Run, options: _Options, tally: _Tally, counts: tuple[Count, ..
     if options.recorded is not None:
         from trackmeta.checking import baseline as baselines
 
+        present = {track_at(t.frame, types, tspecs.organism.name, row)
+                   for t, types, tspecs in run.tables for row in t.frame.index}
         applied = baselines.apply(kept, options.recorded, Path(str(baseline)).resolve().parent,
-                                  [t.path for t, _ in run.loaded])
+                                  [t.path for t, _ in run.loaded], present)
         kept = list(applied.findings)
     base = options.base
     return Report(
