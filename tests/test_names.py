@@ -73,5 +73,5 @@ def test_the_quality_benchmark_holds() -> None:
     assert spec is not None and spec.loader is not None
     quality = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(quality)
-    held_out = quality.rates(quality.HELD_OUT, REAL_TSV)
+    held_out = quality.rates(quality.queries("held_out"), REAL_TSV)
     assert held_out["top1"] >= 0.90 and held_out["top3"] >= 0.98, held_out["misses"]
