@@ -82,10 +82,10 @@ def read_text(path: Path, what: str, limit: int = SIDE_MAX_BYTES) -> str:
         raise SideFileError(f"{path}:{line}: the {what} is not UTF-8") from None
 
 
-def _depth(text: str, opening: str, closing: str) -> tuple[int, int]:  # small files only
-    """The deepest nesting of brackets outside strings, and the line where it is first passed
-    MAX_DEPTH (0 when it is not): measured before a recursive parser sees the text."""
-    depth = deepest = 0
+def _bounded(text: str, path: Path, what: str) -> None:
+    """Refuse brackets (outside strings) nested past MAX_DEPTH, naming the line: measured before
+    a recursive parser sees the text. For the small files only."""
+    depth = 0
     quote = ""
     line = 1
     escaped = False
@@ -101,20 +101,13 @@ def _depth(text: str, opening: str, closing: str) -> tuple[int, int]:  # small f
                 quote = ""
         elif ch in "\"'":
             quote = ch
-        elif ch in opening:
+        elif ch in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                return depth, line
-            deepest = max(deepest, depth)
-        elif ch in closing:
+                raise SideFileError(
+                    f"{path}:{line}: the {what} nests deeper than {MAX_DEPTH} levels")
+        elif ch in "]}":
             depth -= 1
-    return deepest, 0
-
-
-def _bounded(text: str, path: Path, what: str) -> None:
-    _, line = _depth(text, "[{", "]}")
-    if line:
-        raise SideFileError(f"{path}:{line}: the {what} nests deeper than {MAX_DEPTH} levels")
 
 
 def load_toml(path: Path, what: str) -> dict[str, Any]:
@@ -139,7 +132,7 @@ def load_json(path: Path, what: str) -> Any:
 
     text = read_text(path, what)
     try:  # the C decoder nests fast and stops at the recursion limit
-        return json.loads(text, parse_float=_finite(path, what), parse_constant=_no_constant(
+        return json.loads(text, parse_float=_finite(path, what), parse_constant=_finite(
             path, what), object_pairs_hook=_unique_pairs(path, what))
     except SideFileError:
         raise
@@ -191,18 +184,13 @@ def _refuse_repeats(node: yaml.Node, path: Path, what: str) -> None:
 
 
 def _finite(path: Path, what: str) -> Any:
+    """A number parser that refuses what is not finite (1e400, NaN, Infinity)."""
+
     def parse(text: str) -> float:
         value = float(text)
         if not math.isfinite(value):
             raise SideFileError(f"{path}: the {what} holds {text}, which is not a finite number")
         return value
-
-    return parse
-
-
-def _no_constant(path: Path, what: str) -> Any:
-    def parse(text: str) -> float:
-        raise SideFileError(f"{path}: the {what} holds {text}, which is not a finite number")
 
     return parse
 

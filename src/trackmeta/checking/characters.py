@@ -3,6 +3,7 @@ cleaned. A table whose distinct values hold none, the usual case, costs one scan
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pandas as pd
@@ -38,10 +39,4 @@ def character_findings(frame: pd.DataFrame, specs: Specs) -> Iterator[Finding]:
                 + ("" if fix is not None else "; no certain cleaning: retype the value"),
                 column=str(column), value=value, expected=fix, fix=fix)
             for row in values.index[values == value]:
-                yield _at(template, int(row))
-
-
-def _at(template: Finding, row: int) -> Finding:
-    import dataclasses
-
-    return dataclasses.replace(template, row=row)
+                yield dataclasses.replace(template, row=int(row))

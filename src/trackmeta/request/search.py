@@ -67,8 +67,8 @@ class NameIndex:
         term = self.resolver.term(curie)
         if term is not None:
             return term.label
-        return next((t for t, c, h in zip(self.texts, self.curies, self.hows, strict=True)
-                     if c == curie), None)
+        return next((t for t, c in zip(self.texts, self.curies, strict=True) if c == curie),
+                    None)
 
     def find(self, query: str, tracks: Mapping[str, int] | None = None
              ) -> list[tuple[tuple[Any, ...], Match]]:
