@@ -179,9 +179,9 @@ def test_the_table_is_the_sdks_table(path: Path) -> None:
     assert ours.SerializeToString(deterministic=True) == sdk_message.SerializeToString(
         deterministic=True)
     metadata = dna_client.construct_output_metadata([sdk_message])
-    from trackmeta.io.sdk import from_output_metadata
+    from trackmeta.io.sdk import from_sdk
 
-    sdk_frame = from_output_metadata(metadata).frame
+    sdk_frame = from_sdk(metadata).frame
     our_frame = _frame(path)
     key = ["output_type", "name", "strand"]
     columns = sorted(sdk_frame.columns)

@@ -80,7 +80,7 @@ class Official:
             "csv": path(self.csv),
             "parquet": path(self.parquet),
             "OutputMetadata": lambda: (trackmeta.check(self.metadata, organism=self.organism),
-                                       sdk.from_output_metadata(self.metadata)),
+                                       sdk.from_sdk(self.metadata)),
             "concatenate": lambda: (trackmeta.check(self.frame, organism=self.organism),
                                     from_dataframe(self.frame)),
         }

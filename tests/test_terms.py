@@ -7,7 +7,6 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -285,63 +284,6 @@ def test_stdin_and_no_pandas(tmp_path: Path) -> None:
                                str(VALID), "--no-remember"], capture_output=True, text=True,
                               check=False)
     assert searched.returncode == 0, searched.stderr
-
-
-# -- the guard around the client ---------------------------------------------------------------
-
-class FakeModel:
-    """Records calls; serves the fixture's metadata as the SDK's OutputMetadata."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.fetched: list[Any] = []
-        self.model_version = "fake-1"
-
-    def output_metadata(self, organism: Any = None) -> Any:
-        from alphagenome.models import dna_client
-        from alphagenome.protos import dna_model_service_pb2
-        from google.protobuf import text_format
-
-        self.fetched.append(organism)
-        message = text_format.Parse((REPO / "tests" / "fixtures" / "metadata.textproto")
-                                    .read_text(), dna_model_service_pb2.MetadataResponse())
-        return dna_client.construct_output_metadata([message])
-
-    def predict_interval(self, interval: Any, **kwargs: Any) -> str:
-        self.calls.append(("predict_interval", kwargs))
-        return "output"
-
-    def predict_sequences(self, sequences: Any, **kwargs: Any) -> list[str]:
-        self.calls.append(("predict_sequences", kwargs))
-        return ["output"]
-
-
-@needs_sdk
-def test_guard_checks_before_the_call_and_passes_the_rest_through() -> None:
-    from alphagenome.data import ontology
-    from alphagenome.models.dna_client import Organism, OutputType
-
-    fake = FakeModel()
-    model = trackmeta.guard(fake)
-    assert model.model_version == "fake-1"  # any other attribute passes through
-    result = model.predict_interval("chr1:1-100", organism=Organism.HOMO_SAPIENS,
-                                    requested_outputs=[OutputType.DNASE],
-                                    ontology_terms=[ontology.from_curie("CL:0000084")])
-    assert result == "output" and len(fake.calls) == 1
-    with pytest.raises(trackmeta.TermValidationError, match="EFO:0002106"):
-        model.predict_interval("chr1:1-100", organism=Organism.HOMO_SAPIENS,
-                               requested_outputs=[OutputType.DNASE],
-                               ontology_terms=["EFO:0002106"])
-    with pytest.raises(trackmeta.TermValidationError):
-        model.predict_sequences(["ACGT"], requested_outputs=[OutputType.DNASE],
-                                ontology_terms=["UBERON:0002048"])
-    assert len(fake.calls) == 1  # nothing was sent for the refused requests
-    with pytest.warns(trackmeta.TermWarning, match="SPLICE_SITES predictions do not depend"):
-        assert model.predict_sequences(["ACGT"], requested_outputs=[OutputType.SPLICE_SITES],
-                                       ontology_terms=["UBERON:0002048"]) == ["output"]
-    assert model.predict_interval("x", requested_outputs=[OutputType.DNASE],
-                                  ontology_terms=None) == "output"
-    assert fake.fetched == [Organism.HOMO_SAPIENS, None]  # once per organism as asked
 
 
 def test_validate_request_with_the_same_metadata_reuses_its_index(tmp_path: Path) -> None:

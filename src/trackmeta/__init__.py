@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from trackmeta.curation.fix import Repair, fix
     from trackmeta.identity import TrackId
     from trackmeta.ontology.resolver import Resolution
-    from trackmeta.request.guard import GuardedModel, guard
+    from trackmeta.request.guard import GuardedModel, GuardError, guard
     from trackmeta.request.plan import TrackPlan, tracks
     from trackmeta.request.resolve import resolve
     from trackmeta.request.search import Match, SearchResult, search
@@ -38,6 +38,7 @@ __all__ = [
     "DriftReport",
     "Failure",
     "Finding",
+    "GuardError",
     "GuardedModel",
     "Match",
     "ReleaseDiff",
@@ -78,6 +79,7 @@ _LAZY = {
     "TermWarning": ("trackmeta.request.terms", "TermWarning"),
     "guard": ("trackmeta.request.guard", "guard"),
     "GuardedModel": ("trackmeta.request.guard", "GuardedModel"),
+    "GuardError": ("trackmeta.request.guard", "GuardError"),
     "search": ("trackmeta.request.search", "search"),
     "Match": ("trackmeta.request.search", "Match"),
     "SearchResult": ("trackmeta.request.search", "SearchResult"),

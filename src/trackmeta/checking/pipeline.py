@@ -187,11 +187,14 @@ def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_
     if isinstance(source, pd.DataFrame):
         run.loaded.append((from_dataframe(source), None))
         return
-    if sdk.is_output_metadata(source):
-        run.loaded.append((sdk.from_output_metadata(source), None))
+    if sdk.is_sdk_metadata(source):
+        try:
+            run.loaded.append((sdk.from_sdk(source), None))
+        except sdk.ScorerError as exc:
+            raise UsageError(str(exc)) from None
         return
-    paths = paths_argument(source, "check", "a path, a sequence of paths, a pandas DataFrame "
-                           "or the AlphaGenome SDK's OutputMetadata")
+    paths = paths_argument(source, "check", "a path, a sequence of paths, a pandas DataFrame, "
+                           "the AlphaGenome SDK's OutputMetadata or the Atlas's scorer metadata")
     inputs = expand_paths(Path(p) for p in paths)
     run.failures.extend(inputs.failures)
     run.notes.extend(f"{below}: a subdirectory holding tables, not searched (give it as a path "

@@ -127,13 +127,26 @@ def _frame_rows(frame: Any, otype: str | None = None) -> Iterator[Row]:
 
 
 def _object_rows(metadata: Any) -> Iterator[Row]:
-    import dataclasses
+    from trackmeta.io import sdk
 
-    for f in dataclasses.fields(metadata):
-        frame = getattr(metadata, f.name)
-        otype = f.metadata.get("output_type")
-        if frame is not None and otype is not None:
-            yield from _frame_rows(frame, otype.name)
+    for otype, frame in sdk.typed_frames(metadata):
+        yield from _frame_rows(frame, otype)
+
+
+def request_specs(metadata: Any, organism: Any) -> Specs:
+    """The specs a request answered from `metadata` is judged with: the organism the metadata
+    states unless named; the Atlas's scorer metadata is for the Atlas's one organism, and another
+    named is an OrganismError naming both."""
+    from trackmeta.io import sdk
+    from trackmeta.specs.organism import OrganismError, find, metadata_specs, organism_specs
+
+    if not sdk.is_scorer_metadata(metadata):
+        return metadata_specs(metadata, organism)
+    atlas = organism_specs(sdk.ATLAS_ORGANISM)
+    if organism is not None and find(organism, atlas).name != atlas.organism.name:
+        raise OrganismError(f"the Atlas serves {atlas.organism.name} ({atlas.organism.title}) "
+                            f"variant scores only, not {find(organism, atlas).name}")
+    return atlas
 
 
 _BY_OBJECT: dict[int, Availability] = {}
@@ -157,13 +170,17 @@ def load(metadata: Any, specs: Specs) -> Availability:
         return cached
     from trackmeta.io import sdk
 
-    if sdk.is_output_metadata(metadata):
-        built = _count(_object_rows(metadata), specs, "the SDK's OutputMetadata")
+    if sdk.is_sdk_metadata(metadata):
+        try:
+            built = _count(_object_rows(metadata), specs, sdk.describe(metadata))
+        except sdk.ScorerError as exc:
+            raise MetadataError(str(exc)) from None
     elif hasattr(metadata, "columns") and hasattr(metadata, "__len__"):
         built = _count(_frame_rows(metadata), specs, "the DataFrame")
     else:
         raise MetadataError(f"cannot count tracks in a {type(metadata).__name__}: give a table "
-                            "path, a DataFrame or the SDK's OutputMetadata")
+                            "path, a DataFrame, the SDK's OutputMetadata or the Atlas's "
+                            "scorer metadata")
     try:
         weakref.finalize(metadata, _forget, key)
     except TypeError:

@@ -114,11 +114,16 @@ def _records(metadata: Any, specs: Specs) -> tuple[list[dict[str, str]], str]:
     else:
         from trackmeta.io import sdk
 
-        if not sdk.is_output_metadata(metadata):
+        if not sdk.is_sdk_metadata(metadata):
             raise UsageError(f"cannot plan tracks from a {type(metadata).__name__}: give a table "
-                             "path, an official protobuf file, a DataFrame or the SDK's "
-                             "OutputMetadata")
-        rows, source = _object_records(metadata), "the SDK's OutputMetadata"
+                             "path, an official protobuf file, a DataFrame, the SDK's "
+                             "OutputMetadata or the Atlas's scorer metadata")
+        try:
+            rows = [row for otype, frame in sdk.typed_frames(metadata)
+                    for row in _frame_records(frame, otype)]
+        except sdk.ScorerError as exc:
+            raise UsageError(str(exc)) from None
+        source = sdk.describe(metadata)
     kept = []
     for row in rows:
         spec = specs.output_type(row.get("output_type", "").strip())
@@ -168,18 +173,6 @@ def _frame_records(frame: Any, otype: str | None = None) -> list[dict[str, str]]
     if otype is not None:
         for row in rows:
             row["output_type"] = otype
-    return rows
-
-
-def _object_records(metadata: Any) -> list[dict[str, str]]:
-    import dataclasses
-
-    rows = []
-    for f in dataclasses.fields(metadata):
-        frame = getattr(metadata, f.name)
-        otype = f.metadata.get("output_type")
-        if frame is not None and otype is not None:
-            rows += _frame_records(frame, otype.name)
     return rows
 
 
@@ -277,10 +270,11 @@ def tracks(terms: Any, output_types: Any, metadata: Any, *, descendants: bool = 
     official file path, a DataFrame, or the SDK's OutputMetadata). The organism is the one the
     metadata states (an official file's name) unless given; a contradiction is a UsageError."""
     from trackmeta.ontology.resolver import resolver_for
-    from trackmeta.specs.organism import OrganismError, metadata_specs
+    from trackmeta.request.availability import request_specs
+    from trackmeta.specs.organism import OrganismError
 
     try:
-        specs = metadata_specs(metadata, organism)
+        specs = request_specs(metadata, organism)
     except OrganismError as exc:
         raise UsageError(str(exc)) from None
     return plan(terms, output_types, metadata, specs, resolver_for(specs, ontologies),

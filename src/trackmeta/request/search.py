@@ -201,14 +201,15 @@ def search(
     DataFrame or the SDK's OutputMetadata) each match has its tracks per output type, and
     `with_tracks` keeps only those that have some."""
     from trackmeta.ontology.resolver import resolver_for
-    from trackmeta.specs.organism import metadata_specs, organism_specs
+    from trackmeta.request.availability import request_specs
+    from trackmeta.specs.organism import organism_specs
 
     if not isinstance(query, str) or not query.strip():
         raise ArgumentError(f"search() takes a name to look for, such as 'liver', not {query!r}"
                             [:200])
     if not isinstance(limit, int) or limit < 0:
         raise ArgumentError(f"search() takes a limit of 0 or more, not {limit!r}")
-    specs = metadata_specs(metadata, organism) if metadata is not None else organism_specs(organism)
+    specs = request_specs(metadata, organism) if metadata is not None else organism_specs(organism)
     resolver = resolver_for(specs, ontologies)
     return search_with(query, resolver, specs, metadata, limit=limit, with_tracks=with_tracks)
 

@@ -10,6 +10,7 @@ metadata nothing is claimed: availability is unknown and `usable` is None.
 from __future__ import annotations
 
 import dataclasses
+import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,12 +20,13 @@ from typing import Any
 from trackmeta.findings import ArgumentError
 from trackmeta.limits import MAX_DISTANCE, MAX_SUGGESTIONS, NAME_MATCHES
 from trackmeta.ontology.resolver import Resolution, Resolver, resolver_for
-from trackmeta.request.availability import Availability
+from trackmeta.request.availability import Availability, request_specs
 from trackmeta.request.client_curie import canonical
 from trackmeta.specs.model import Specs
-from trackmeta.specs.organism import metadata_specs, organism_specs
+from trackmeta.specs.organism import organism_specs
 from trackmeta.words import counted
 
+_CURIE_SHAPE = re.compile(r"\s*[A-Za-z][\w.-]*:\s*\d+\s*")  # MONDO:0005086: a CURIE, not a name
 _RELATION_ORDER = ("replaced-id", "replacement", "ancestor", "descendant")
 
 
@@ -166,8 +168,8 @@ class TermChecker:
                              fix=given.strip(), usable=False)
         res = self.resolver.resolve(given)
         if res.status == "malformed" and res.replacement is None and any(
-                ch.isalpha() for ch in given):
-            return self._name(given)
+                ch.isalpha() for ch in given) and not _CURIE_SHAPE.fullmatch(given):
+            return self._name(given)  # a CURIE of a foreign prefix keeps the resolver's reason
         wanted = list(output_types) or sorted(self.specs.output_types)
         if res.status == "malformed":
             return TermCheck(given, given, "malformed", res.message + (
@@ -203,6 +205,8 @@ class TermChecker:
             message = f"{curie} ('{res.label}') has no tracks for {', '.join(missing)}"
         if res.status == "unknown" and self.tracks is not None and any(counts.values()):
             message += "; the metadata still has tracks under it"
+        if res.status == "unknown" and usable and not any(counts.values()):  # agnostic outputs only
+            notes.insert(0, f"{res.message}: no such term, though these outputs ignore it")
         if res.status == "obsolete" and any(counts.values()):
             notes.insert(0, f"{curie} is obsolete{_replaced(res)}, but the metadata still files "
                             f"its tracks under {curie}: the request returns them under this id")
@@ -305,7 +309,7 @@ def checker(
     """The checker for this metadata and organism, kept for the life of the process."""
     from trackmeta.request import availability
 
-    specs = metadata_specs(metadata, organism) if metadata is not None else organism_specs(organism)
+    specs = request_specs(metadata, organism) if metadata is not None else organism_specs(organism)
     resolver = resolver_for(specs, ontologies)
     tracks = availability.load(metadata, specs) if metadata is not None else None
     key = (id(resolver), id(tracks), specs.organism.name, max_distance, max_suggestions)
@@ -349,6 +353,16 @@ def _below(check: TermCheck) -> str:
             f"{types!r}, metadata, descendants=True) lists them")
 
 
+EMPTY_TERMS = ("ontology_terms is empty: the client sends no term filter, so the request would "
+               "return the tracks of every term; pass None to ask for every term")
+
+
+def problem(check: TermCheck) -> str:
+    """One refused term as a line: the term, why, the fix, and where its tracks are."""
+    use = f" (use {check.fix})" if check.fix and "use " not in check.message else ""
+    return f"{check.input}: {check.message}{use}{_below(check)}"
+
+
 def validate_request(
     ontology_terms: Iterable[Any] | Any,
     requested_outputs: Iterable[Any] | Any,
@@ -371,13 +385,10 @@ def validate_request(
     single = isinstance(ontology_terms, str) or not isinstance(ontology_terms, Iterable)
     terms = _as_list(ontology_terms, "validate_request")
     checks = [found.check(term, wanted) for term in terms]
-    problems = [f"{c.input}: {c.message}" + (f" (use {c.fix})" if c.fix and "use " not in c.message
-                                             else "") + _below(c)
-                for c in checks if c.usable is False]
+    problems = [problem(c) for c in checks if c.usable is False]
     agnostic = all(found.specs.output_types[o].term_agnostic for o in wanted) and wanted
     if not terms and not agnostic:
-        problems.append("ontology_terms is empty: the request returns no tracks for any output "
-                        "type but the term-agnostic ones (SPLICE_SITES); pass None for all terms")
+        problems.append(EMPTY_TERMS)
     if problems:
         raise TermValidationError(checks, problems)
     for c in checks:
