@@ -60,7 +60,7 @@ class LocalServer:
 
         self.responses = {
             dna_model_pb2.Organism.Value(organism): text_format.Parse(
-                path.read_text(), dna_model_service_pb2.MetadataResponse())
+                Path(path).read_text(), dna_model_service_pb2.MetadataResponse())
             for organism, path in files.items()}
 
     def dna_client(self) -> Any:
