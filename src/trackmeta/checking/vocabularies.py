@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import pandas as pd
 
 from trackmeta.findings import Finding
-from trackmeta.ontology.genes import GeneNames
+from trackmeta.ontology.genes import GeneNames, Target
 from trackmeta.ontology.vocabulary import Vocabularies
 from trackmeta.rules import rule
 from trackmeta.specs.model import Specs
@@ -55,11 +55,18 @@ def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies
     genes = GeneNames(words.get(vocabulary), specs.organism.name, specs.organism.targets_written,
                       {organism: functools.partial(words.get, name)
                        for organism, name in others.items()})
-    return (lambda column, value: list(_target(genes, column, value))), genes.save
+
+    def judge(column: str, value: str) -> list[Finding]:
+        target = genes.read(value)
+        if target.kind == "unknown":  # the other organisms' names were consulted for it
+            for name in others.values():
+                words.mark(name)
+        return list(_target(genes, target, column, value))
+
+    return judge, genes.save
 
 
-def _target(genes: GeneNames, column: str, value: str) -> Iterator[Finding]:
-    target = genes.read(value)
+def _target(genes: GeneNames, target: Target, column: str, value: str) -> Iterator[Finding]:
     if target.kind == "spelling":
         yield rule("TM108").finding(target.message, column=column, value=value,
                                     expected=target.fix, fix=target.fix)

@@ -211,6 +211,11 @@ class Vocabularies:
         self._used[name] = self._decls[name]
         return self._opened[name]
 
+    def mark(self, name: str) -> None:
+        """Name a vocabulary as consulted without opening it: a verdict remembered from an
+        earlier run consulted it then, and the report says so either way."""
+        self._used[name] = self._decls[name]
+
     def grammar(self, name: str) -> HistoneGrammar:
         from trackmeta.ontology.histone import HistoneGrammar
 
