@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from trackmeta.checking.edits import reconcile
+from trackmeta.checking.locate import Locator
 from trackmeta.checking.output_types import default_type, row_types
 from trackmeta.checking.report import Report
 from trackmeta.findings import Failure, Finding, Severity, UsageError, paths_argument
-from trackmeta.identity import track_at
 from trackmeta.io.readers import expand_paths, read_path
 from trackmeta.io.table import ReadError, Table, drop_padding, from_dataframe
 from trackmeta.limits import DEFAULT_MAX_BYTES
@@ -81,20 +81,6 @@ def _check_table(
         yield from vocabulary_findings(table.frame, types, specs, words)
 
 
-def _locate(finding: Finding, table: Table, types: pd.Series, organism: str) -> Finding:
-    """The engine fills in where a check's finding is: path, line and track."""
-    line, track, span = finding.line, finding.track, finding.span
-    if finding.row is not None:
-        if line is None:
-            line = table.line_of(finding.row)
-        if track is None:
-            track = track_at(table.frame, types, organism, finding.row)
-        if span is None and finding.column is not None:
-            span = table.span_of(finding.row, finding.column)
-    return dataclasses.replace(finding, path=finding.path or table.path, line=line, track=track,
-                               span=span)
-
-
 def _adjusted(findings: Iterable[Finding], severity: Mapping[str, str],
               per_file_ignores: Mapping[str, Sequence[str]]) -> list[Finding]:
     """Findings with the configured severities, less those a per-file ignore names."""
@@ -139,6 +125,7 @@ class _Run:
     findings: list[Finding] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    locators: dict[str, Locator] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -238,24 +225,24 @@ def _check_tables(run: _Run, options: _Options, output_type: str | None,
             run.failures.append(exc.failure)
             continue
         run.tables.append((table, types, tspecs))
+        locator = run.locators[table.path] = Locator(table, types, chosen.name)
         if judging and chosen.name not in judges:
             judges[chosen.name] = OntologyJudge(tspecs, options.resolver)
         raw = [*table.findings, *type_findings, *organisms.mismatch(table.frame, tspecs),
                *_check_table(table, types, tspecs, judges.get(chosen.name),
                              options.resolver.words if wording else None)]
-        run.findings.extend(_locate(f, table, types, chosen.name) for f in reconcile(raw))
+        run.findings.extend(locator.place(f) for f in reconcile(raw))
 
 
 def _check_across(run: _Run) -> None:
     """Findings that need every table at once: tracks defined twice in the release."""
     from trackmeta.checking.cross_column import duplicate_tracks
 
-    by_path = {t.path: (t, types, tspecs.organism.name) for t, types, tspecs in run.tables}
     for table_path, finding in duplicate_tracks(
         [(t.path, t.frame, types, tspecs.organism.name) for t, types, tspecs in run.tables],
         {t.path: t.lines for t, _, _ in run.tables},
     ):
-        run.findings.append(_locate(finding, *by_path[table_path]))
+        run.findings.append(run.locators[table_path].place(finding))
 
 
 def _tally(run: _Run, base: Specs) -> _Tally:
@@ -329,8 +316,7 @@ def _report(run: _Run, options: _Options, tally: _Tally, counts: tuple[Count, ..
     if options.recorded is not None:
         from trackmeta.checking import baseline as baselines
 
-        present = {track_at(t.frame, types, tspecs.organism.name, row)
-                   for t, types, tspecs in run.tables for row in t.frame.index}
+        present = {track for locator in run.locators.values() for track in locator.tracks()}
         applied = baselines.apply(kept, options.recorded, Path(str(baseline)).resolve().parent,
                                   [t.path for t, _ in run.loaded], present)
         kept = list(applied.findings)
