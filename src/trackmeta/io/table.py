@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from trackmeta.findings import Failure, Finding
 from trackmeta.rules import rule
@@ -36,22 +36,6 @@ class Table:
     skipped: int = 0  # padding rows: placeholders in the official formats, not tracks
     exact: bool = False  # each row is one line whose fields are the cells, unquoted
     plain: bool = False  # read from ASCII text without a control character: no cell to scan
-
-    def line_of(self, row: int) -> int | None:
-        return int(cast("int", self.lines.at[row])) if self.lines is not None else None
-
-    def span_of(self, row: int, column: str) -> tuple[int, int] | None:
-        """The 1-based first and past-the-end character of a cell in its line, where the file
-        holds the cell exactly (delimited text without quotes)."""
-        if not self.exact or column not in self.frame.columns or row not in self.frame.index:
-            return None
-        values = self.frame.loc[row]
-        start = 1
-        for name in self.frame.columns:
-            if name == column:
-                return start, start + len(str(values[name]))
-            start += len(str(values[name])) + 1
-        return None
 
 
 def is_table_file(path: Path) -> bool:
