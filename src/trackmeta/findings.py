@@ -55,6 +55,13 @@ class Finding:
     track: TrackId | None = None
     span: tuple[int, int] | None = None  # the cell's first and past-the-end character in `line`
 
+    def at_row(self, row: int) -> Finding:
+        """This finding on `row`: a check judges a value once and places it on every row that
+        holds it (the constructor, not dataclasses.replace: this runs once per row found)."""
+        return Finding(self.code, self.name, self.severity, self.message, self.path, self.line,
+                       self.column, self.value, self.expected, self.fix, row, self.track,
+                       self.span)
+
 
 @dataclass(frozen=True)
 class Failure:

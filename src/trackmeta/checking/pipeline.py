@@ -22,6 +22,7 @@ from trackmeta.io.readers import expand_paths, read_path
 from trackmeta.io.table import ReadError, Table, drop_padding, from_dataframe
 from trackmeta.limits import DEFAULT_MAX_BYTES
 from trackmeta.rules import RuleSelection, rule
+from trackmeta.specs.distinct import Distinct
 from trackmeta.specs.model import OrganismSpec, Specs, default_specs
 
 if TYPE_CHECKING:
@@ -57,9 +58,11 @@ def _check_table(
     table: Table, types: pd.Series, specs: Specs, judge: OntologyJudge | None,
     words: Vocabularies | None,
 ) -> Iterable[Finding]:
+    distinct = Distinct(table.frame)
     from trackmeta.checking.cross_column import name_curie_mismatch, pairing_mismatch
     from trackmeta.checking.ontology import ontology_findings
     from trackmeta.checking.vocabularies import vocabulary_findings
+    from trackmeta.specs.distinct import codes_of
     from trackmeta.specs.schema import compile_schema, run_schema
 
     yield from _unknown_columns(table, specs)
@@ -67,12 +70,9 @@ def _check_table(
         from trackmeta.checking.characters import character_findings
 
         yield from character_findings(table.frame, specs)
-    known = types != ""
-    if known.any():
-        if known.all():
-            yield from run_schema(compile_schema(specs, types), table.frame)
-        else:
-            yield from run_schema(compile_schema(specs, types[known]), table.frame[known])
+    present = tuple(sorted(set(types.unique()) - {""}))
+    if present:
+        yield from run_schema(compile_schema(specs, present), distinct, codes_of(types))
     yield from name_curie_mismatch(table.frame, specs)
     yield from pairing_mismatch(table.frame, types, specs)
     if judge is not None:

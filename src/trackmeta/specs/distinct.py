@@ -1,11 +1,92 @@
-"""Work over distinct values, mapped back to every row: the cost follows distinct values, not rows."""
+"""Work over distinct values, mapped back to every row: the cost follows distinct values, not rows.
+
+A release of a million tracks repeats a few thousand values. `Distinct` factorizes each column of
+a table once (codes per row, the distinct values) and every check shares it: a check judges the
+distinct values, or the distinct tuples of the columns it reads, and its verdicts reach the rows
+through the codes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+
+@dataclass(frozen=True)
+class Codes:
+    """Each row's code (a position in `values`, in row order) and the distinct values."""
+
+    codes: np.ndarray
+    values: np.ndarray  # object array of the distinct values (tuples for several columns)
+
+    def rows_of(self, chosen: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
+        """(code, the positions of its rows, ascending) for each chosen code: one pass over the
+        rows, whatever the number of codes chosen."""
+        if not len(chosen):
+            return
+        wanted = np.asarray(chosen, dtype=self.codes.dtype)
+        positions = np.flatnonzero(np.isin(self.codes, wanted))
+        held = self.codes[positions]
+        order = np.argsort(held, kind="stable")
+        held, positions = held[order], positions[order]
+        starts = np.searchsorted(held, wanted, side="left")
+        ends = np.searchsorted(held, wanted, side="right")
+        for code, start, end in zip(wanted.tolist(), starts.tolist(), ends.tolist(), strict=True):
+            yield code, positions[start:end]
+
+
+def codes_of(values: np.ndarray | pd.Series) -> Codes:
+    """Any array's codes and distinct values (the rows' output types, say)."""
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    codes, uniques = pd.factorize(cells)
+    return Codes(codes, np.asarray(uniques, dtype=object))
+
+
+class Distinct:
+    """One table's columns, each factorized once on first use, and tuples of them."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._columns: dict[str, Codes] = {}
+        self._tuples: dict[tuple[str, ...], Codes] = {}
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def column(self, name: str) -> Codes:
+        if name not in self._columns:
+            self._columns[name] = codes_of(self.frame[name] if name in self.frame
+                                           else np.full(len(self.frame), "", dtype=object))
+        return self._columns[name]
+
+    def tuples(self, names: Sequence[str], extra: Codes | None = None) -> Codes:
+        """The distinct tuples of these columns (and of `extra`'s values, first, when given: the
+        rows' output types), with each row's code."""
+        key = tuple(names)
+        if extra is None and key in self._tuples:
+            return self._tuples[key]
+        parts = ([extra] if extra is not None else []) + [self.column(n) for n in names]
+        combined = np.zeros(len(self.frame), dtype=np.int64)
+        for part in parts:  # mixed radix, renumbered after each part so the product stays small
+            combined = combined * (len(part.values) + 1) + (part.codes + 1)
+            combined = pd.factorize(combined)[0].astype(np.int64)
+        codes, first = combined, _first_rows(combined)
+        values = np.empty(len(first), dtype=object)
+        values[:] = [tuple(part.values[part.codes[row]] for part in parts) for row in first]
+        found = Codes(codes, values)
+        if extra is None:
+            self._tuples[key] = found
+        return found
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The first row of each code (codes numbered in order of first appearance)."""
+    first = np.full(int(codes.max()) + 1 if len(codes) else 0, -1, dtype=np.intp)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return first
 
 
 def by_distinct(values: pd.Series, verdict: Callable[[str], bool]) -> pd.Series:

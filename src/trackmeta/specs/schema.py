@@ -1,9 +1,10 @@
 """Compile the output type specs into one pandera DataFrameSchema per table and turn its lazy
 failure cases into findings.
 
-The schema covers every output type present in the table: each check sees a whole column and the
-row's output type, and judges distinct (type, value) pairs once. Each pandera check is named by its
-rule code, so a failure case row (column, check, failure_case, index) maps straight to a finding.
+The schema covers every output type present in the table. pandera validates, per column, the
+distinct (output type, value) pairs of the table, not its rows: each check judges a pair once, and
+each failure case (check, failure_case, index) is mapped back through the column's codes to every
+row that holds the pair. Each pandera check is named by its rule code.
 """
 
 from __future__ import annotations
@@ -23,41 +24,33 @@ from pandera.errors import SchemaErrors
 from trackmeta.findings import Finding
 from trackmeta.rules import rule
 from trackmeta.specs.curie import curie_problem
-from trackmeta.specs.distinct import by_distinct
+from trackmeta.specs.distinct import Codes, Distinct
 from trackmeta.specs.model import ColumnDef, ColumnUse, Specs
 
 ALWAYS_ALLOWED = ("units", "resolution")  # may accompany any output type
 Explanation = tuple[str, str | None, str | None]  # message, expected, fix
 
 
+Verdict = Callable[[np.ndarray, list[str], np.ndarray], np.ndarray]
+
+
 @dataclass(frozen=True)
 class _Check:
-    """One rule on one column: a vectorised verdict, and how to word a failure."""
+    """One rule on one column: a verdict over distinct (output type, value) pairs, and how to
+    word a failure."""
 
     code: str
-    verdict: Callable[[pd.Series], pd.Series]
+    verdict: Verdict  # (values, stripped values, their output types) -> passes
     explain: Callable[[str, str], Explanation]  # (value, output type) -> explanation
 
 
 @dataclass(frozen=True)
 class CompiledSchema:
-    schema: pa.DataFrameSchema
-    checks: Mapping[tuple[str, str], _Check]
-    types: pd.Series
+    """Per column, its checks and which output types require it."""
+
+    checks: Mapping[str, tuple[_Check, ...]]
     required_by: Mapping[str, tuple[str, ...]]
-
-
-class _Stripped:
-    """A column's stripped values, computed once for all of that column's checks (pandera hands
-    each check its own Series object, so identity is checked on the values' index)."""
-
-    def __init__(self) -> None:
-        self._last: pd.Series | None = None
-
-    def __call__(self, s: pd.Series) -> pd.Series:
-        if self._last is None or not self._last.index.equals(s.index):
-            self._last = s.str.strip()
-        return self._last
+    required: pa.DataFrameSchema  # the columns some present output type requires
 
 
 def parse_resolution(text: str) -> int | None:
@@ -82,43 +75,35 @@ def _closest(value: str, allowed: tuple[str, ...]) -> str | None:
     return close[0] if close else None
 
 
-def _column_checks(
-    col: ColumnDef,
-    uses: Mapping[str, ColumnUse | None],
-    types: pd.Series,
-    groups: Mapping[str, np.ndarray],
-    specs: Specs,
-) -> Iterator[_Check]:
+def _judged(judge: Callable[[str, str], bool]) -> Verdict:
+    """A verdict per pair from a judge of (output type, stripped value)."""
+    return lambda raw, stripped, types: np.fromiter(
+        (judge(t, v) for t, v in zip(types, stripped, strict=True)), dtype=bool,
+        count=len(stripped))
+
+
+def _per_value(judge: Callable[[str], bool]) -> Verdict:
+    """Empty values pass; the others are judged by their stripped value alone."""
+    return _judged(lambda t, v: v == "" or judge(v))
+
+
+def _column_checks(col: ColumnDef, uses: Mapping[str, ColumnUse | None], specs: Specs
+                   ) -> Iterator[_Check]:
     name = col.name
     who = specs.organism.name  # allowed values and forbidden columns differ by organism
-    _stripped = _Stripped()
 
-    def _per_type(judge: Callable[[str, str], bool]) -> Callable[[pd.Series], pd.Series]:
-        """A verdict per output type over its rows' distinct stripped values."""
+    def _per_type(judge: Callable[[str, str], bool]) -> Verdict:
+        return _judged(lambda t, v: t not in uses or judge(t, v))
 
-        def verdict(s: pd.Series) -> pd.Series:
-            stripped = _stripped(s)
-            passed = np.ones(len(s), dtype=bool)
-            for otype, positions in groups.items():
-                if otype in uses:
-                    judged = by_distinct(stripped.iloc[positions], functools.partial(judge, otype))
-                    passed[positions] = judged.to_numpy()
-            return pd.Series(passed, index=s.index)
-
-        return verdict
-
-    def _per_value(judge: Callable[[str], bool]) -> Callable[[pd.Series], pd.Series]:
-        return lambda s: by_distinct(_stripped(s), lambda v: v == "" or judge(v))
-
-    yield _Check("TM104", lambda s: s == _stripped(s),
+    yield _Check("TM104", lambda raw, stripped, types: raw == np.asarray(stripped, dtype=object),
                  lambda v, t: (f"{name} {v!r} has leading or trailing whitespace", None, v.strip()))
     required = {t for t, use in uses.items() if use is not None and use.required}
     forbidden = {t for t, use in uses.items() if use is None}
     if required:
-        yield _Check("TM101", lambda s: (_stripped(s) != "") | ~types.isin(required).to_numpy(),
+        yield _Check("TM101", _judged(lambda t, v: v != "" or t not in required),
                      lambda v, t: (f"{name} is empty; {t} requires it", "a value", None))
     if forbidden:
-        yield _Check("TM102", lambda s: (_stripped(s) == "") | ~types.isin(forbidden).to_numpy(),
+        yield _Check("TM102", _judged(lambda t, v: v == "" or t not in forbidden),
                      lambda v, t: (f"{name} is {v!r}, but {who} {t} tracks have no {name}", "empty", ""))
     allowed = {t: use.values for t, use in uses.items() if use is not None and use.values}
     if allowed and col.kind in ("enum", "text"):
@@ -140,12 +125,12 @@ def _column_checks(
         yield _Check("TM106", _per_value(lambda v: pattern.fullmatch(v) is not None),
                      lambda v, t: (f"{name} {v!r} does not have the required form", col.pattern, None))
     if col.kind == "positive_number":
-        yield _Check("TM105", _per_value(_positive),
+        yield _Check("TM105", _positive_numbers,
                      lambda v, t: (f"{name} {v!r} is not a finite positive number",
                                    "a finite number > 0", None))
     if col.kind == "curie":
         for code in ("TM201", "TM202", "TM203"):
-            yield _curie_check(code, name, specs, _per_value)
+            yield _curie_check(code, name, specs)
     if col.kind == "units":
         units = {t: specs.output_types[t].units for t in uses}
         yield _Check("TM401", _per_type(lambda t, v: v in ("", units[t])),
@@ -158,10 +143,17 @@ def _column_checks(
                                    f"{bp[t]}bp", f"{bp[t]}bp"))
 
 
-def _curie_check(
-    code: str, column: str, specs: Specs,
-    per_value: Callable[[Callable[[str], bool]], Callable[[pd.Series], pd.Series]],
-) -> _Check:
+def _positive_numbers(raw: np.ndarray, stripped: list[str], types: np.ndarray) -> np.ndarray:
+    """Empty, or a finite number > 0: parsed in C, and by Python's float() where C declines
+    (underscores, other digits), so the verdict is float()'s."""
+    numbers = pd.to_numeric(pd.Series(stripped, dtype=object), errors="coerce").to_numpy(float)
+    passed: np.ndarray = np.isfinite(numbers) & (numbers > 0)
+    for i in np.flatnonzero(np.isnan(numbers)).tolist():
+        passed[i] = stripped[i] == "" or _positive(stripped[i])
+    return passed
+
+
+def _curie_check(code: str, column: str, specs: Specs) -> _Check:
     def passes(value: str) -> bool:
         problem = curie_problem(value, specs.ontologies)
         return problem is None or problem.code != code
@@ -171,16 +163,23 @@ def _curie_check(
         assert problem is not None
         return f"{column}: {problem.message}", problem.expected, problem.fix
 
-    return _Check(code, per_value(passes), explain)
+    return _Check(code, _per_value(passes), explain)
 
 
-def compile_schema(specs: Specs, types: pd.Series) -> CompiledSchema:
-    """One pandera schema for the table whose rows have these output types (in row order)."""
-    groups = {str(t): np.asarray(positions)
-              for t, positions in types.groupby(types, sort=True).indices.items()}
-    present = sorted(set(groups) - {""})
-    columns: dict[str, pa.Column] = {}
-    checks: dict[tuple[str, str], _Check] = {}
+_COMPILED: dict[tuple[int, tuple[str, ...]], tuple[Specs, CompiledSchema]] = {}
+
+
+def compile_schema(specs: Specs, present: tuple[str, ...]) -> CompiledSchema:
+    """The checks of every column for a table holding these output types, compiled once per
+    specs (an organism's view) and set of output types in a process."""
+    key = (id(specs), present)
+    if key not in _COMPILED:  # the specs are kept beside it, so their id stays theirs
+        _COMPILED[key] = (specs, _compile(specs, present))
+    return _COMPILED[key][1]
+
+
+def _compile(specs: Specs, present: tuple[str, ...]) -> CompiledSchema:
+    checks: dict[str, tuple[_Check, ...]] = {}
     required_by: dict[str, tuple[str, ...]] = {}
     for name, col in specs.columns.items():
         if col.kind == "output_type":
@@ -191,35 +190,62 @@ def compile_schema(specs: Specs, types: pd.Series) -> CompiledSchema:
             if use is None and name in ALWAYS_ALLOWED:
                 use = ColumnUse(col, required=False, values=None)
             uses[otype] = use
-        column_checks = list(_column_checks(col, uses, types, groups, specs))
-        for check in column_checks:
-            checks[(name, check.code)] = check
+        checks[name] = tuple(_column_checks(col, uses, specs))
         required_by[name] = tuple(t for t, use in uses.items() if use is not None and use.required)
-        columns[name] = pa.Column(
-            checks=[pa.Check(c.verdict, name=c.code, ignore_na=False) for c in column_checks],
-            required=bool(required_by[name]),
-            nullable=True,
-        )
-    return CompiledSchema(pa.DataFrameSchema(columns, strict=False), checks, types, required_by)
+    required = pa.DataFrameSchema({name: pa.Column(required=True, nullable=True)
+                                   for name, needing in required_by.items() if needing})
+    return CompiledSchema(checks, required_by, required)
 
 
-def run_schema(compiled: CompiledSchema, frame: pd.DataFrame) -> Iterator[Finding]:
-    """Validate lazily; one finding per failure case (the engine fills in path and line)."""
+def run_schema(compiled: CompiledSchema, distinct: Distinct, types: Codes) -> Iterator[Finding]:
+    """Validate each column's distinct (output type, value) pairs with pandera, lazily, and
+    map each failure case back to the rows holding the pair (the engine fills in path and
+    line). Rows of an unknown output type ('') are not judged."""
+    frame = distinct.frame
     try:
-        compiled.schema.validate(frame, lazy=True)
+        compiled.required.validate(frame.head(0), lazy=True)
+    except SchemaErrors as errors:
+        for value in errors.failure_cases["failure_case"]:
+            needing = ", ".join(compiled.required_by[str(value)])
+            yield rule("TM001").finding(f"column {value!r} is required for {needing} and missing",
+                                        column=str(value), line=1)
+    for column, checks in compiled.checks.items():
+        if column in frame and checks:
+            yield from _column_failures(column, checks, distinct, types)
+
+
+def _column_failures(column: str, checks: tuple[_Check, ...], distinct: Distinct, types: Codes
+                     ) -> Iterator[Finding]:
+    pairs = distinct.tuples([column], extra=types)
+    judged = np.flatnonzero(np.fromiter((t != "" for t, _ in pairs.values), dtype=bool,
+                                        count=len(pairs.values)))
+    if not len(judged):
+        return
+    pair_types = np.array([pairs.values[i][0] for i in judged], dtype=object)
+    raw = np.array([pairs.values[i][1] for i in judged], dtype=object)
+    stripped = [str(v).strip() for v in raw]
+    schema = pa.DataFrameSchema({column: pa.Column(checks=[
+        pa.Check(functools.partial(_pandera_verdict, c.verdict, raw, stripped, pair_types),
+                 name=c.code, ignore_na=False) for c in checks], nullable=True)})
+    try:
+        schema.validate(pd.DataFrame({column: raw}, dtype=object), lazy=True)
     except SchemaErrors as errors:
         cases = errors.failure_cases
-        for column, check, value, index in zip(
-            cases["column"], cases["check"], cases["failure_case"], cases["index"], strict=True
-        ):
-            if check == "column_in_dataframe":
-                needing = ", ".join(compiled.required_by[str(value)])
-                yield rule("TM001").finding(
-                    f"column {value!r} is required for {needing} and missing",
-                    column=str(value), line=1)
-                continue
-            row = int(index)
-            how = compiled.checks[(str(column), str(check))]
-            message, expected, fix = how.explain(str(value), str(compiled.types.loc[row]))
-            yield rule(str(check)).finding(
-                message, column=str(column), value=str(value), expected=expected, fix=fix, row=row)
+        by_code = {c.code: c for c in checks}
+        failed: dict[int, list[Finding]] = {}
+        for code, value, index in zip(cases["check"], cases["failure_case"], cases["index"],
+                                      strict=True):
+            position = int(index)
+            message, expected, fix = by_code[str(code)].explain(str(value), pair_types[position])
+            failed.setdefault(int(judged[position]), []).append(rule(str(code)).finding(
+                message, column=column, value=str(value), expected=expected, fix=fix))
+        rows = distinct.frame.index.to_numpy()
+        for pair, positions in pairs.rows_of(sorted(failed)):
+            for template in failed[pair]:
+                for row in rows[positions].tolist():
+                    yield template.at_row(row)
+
+
+def _pandera_verdict(verdict: Verdict, raw: np.ndarray, stripped: list[str], types: np.ndarray,
+                     values: pd.Series) -> pd.Series:
+    return pd.Series(verdict(raw, stripped, types), index=values.index)
