@@ -3,13 +3,9 @@ mapped back to every row that holds it: the cost follows distinct values, not ro
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import cast
-
-import pandas as pd
 
 from trackmeta.findings import Finding
 from trackmeta.ontology import names
@@ -17,6 +13,7 @@ from trackmeta.ontology.resolver import EXACT_SCOPES, Resolution, Resolver, fold
 from trackmeta.ontology.vocabulary import normalised
 from trackmeta.rules import rule
 from trackmeta.specs.curie import curie_problem
+from trackmeta.specs.distinct import Distinct
 from trackmeta.specs.model import Specs
 
 COLUMNS = ("ontology_curie", "biosample_name", "biosample_type", "gtex_tissue")
@@ -239,18 +236,23 @@ class OntologyJudge:
             column="ontology_curie", value=curie, expected=mapped.curie, fix=mapped.curie)
 
 
-def ontology_findings(
-    frame: pd.DataFrame, types: pd.Series, judge: OntologyJudge
-) -> Iterator[Finding]:
-    """Findings for every row of a table with a known output type."""
-    if "ontology_curie" not in frame:
+def ontology_findings(distinct: Distinct, judge: OntologyJudge) -> Iterator[Finding]:
+    """Findings for every row of a table with a known output type: each distinct tuple of
+    COLUMNS is judged once, and its findings placed on the rows that hold it."""
+    if "ontology_curie" not in distinct.frame:
         return
-    known = frame[types != ""]
-    columns = {c: known[c] if c in known else pd.Series("", index=known.index) for c in COLUMNS}
-    tuples = pd.DataFrame(columns)
-    for key, positions in tuples.groupby(list(COLUMNS), sort=False).indices.items():
-        curie, name, btype, tissue = (str(k).strip() for k in cast(tuple[str, ...], key))
-        templates = list(judge.judge(curie, name, btype, tissue))
-        for row in known.index[positions]:
-            for template in templates:
-                yield dataclasses.replace(template, row=int(row))
+    tuples = distinct.tuples(COLUMNS, typed=True)
+    judged: dict[tuple[str, ...], list[Finding]] = {}
+    found: dict[int, list[Finding]] = {}
+    for code, (otype, *values) in tuples.tuples():
+        if otype == "":
+            continue
+        key = tuple(str(v).strip() for v in values)
+        if key not in judged:
+            judged[key] = list(judge.judge(*key))
+        if judged[key]:
+            found[code] = judged[key]
+    for code, positions in tuples.rows_of(sorted(found)):
+        for row in distinct.rows[positions].tolist():
+            for template in found[code]:
+                yield template.at_row(row)

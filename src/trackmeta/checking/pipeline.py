@@ -58,12 +58,12 @@ def _check_table(
     table: Table, types: pd.Series, specs: Specs, judge: OntologyJudge | None,
     words: Vocabularies | None,
 ) -> Iterable[Finding]:
-    distinct = Distinct(table.frame)
     from trackmeta.checking.cross_column import name_curie_mismatch, pairing_mismatch
     from trackmeta.checking.ontology import ontology_findings
     from trackmeta.checking.vocabularies import vocabulary_findings
-    from trackmeta.specs.distinct import codes_of
     from trackmeta.specs.schema import compile_schema, run_schema
+
+    distinct = Distinct(table.frame, types)
 
     yield from _unknown_columns(table, specs)
     if not table.plain:  # ASCII without controls holds no invisible or look-alike character
@@ -72,11 +72,11 @@ def _check_table(
         yield from character_findings(table.frame, specs)
     present = tuple(sorted(set(types.unique()) - {""}))
     if present:
-        yield from run_schema(compile_schema(specs, present), distinct, codes_of(types))
+        yield from run_schema(compile_schema(specs, present), distinct)
     yield from name_curie_mismatch(table.frame, specs)
     yield from pairing_mismatch(table.frame, types, specs)
     if judge is not None:
-        yield from ontology_findings(table.frame, types, judge)
+        yield from ontology_findings(distinct, judge)
     if words is not None:
         yield from vocabulary_findings(table.frame, types, specs, words)
 

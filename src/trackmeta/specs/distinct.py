@@ -17,10 +17,23 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Codes:
-    """Each row's code (a position in `values`, in row order) and the distinct values."""
+    """Each row's code (numbered in order of first appearance) and what each code stands for:
+    `parts[i][code]` is the i-th column's value of the distinct value or tuple `code`."""
 
     codes: np.ndarray
-    values: np.ndarray  # object array of the distinct values (tuples for several columns)
+    parts: tuple[np.ndarray, ...]  # object arrays, one per column read
+
+    @property
+    def values(self) -> np.ndarray:
+        """The distinct values of a single column."""
+        return self.parts[0]
+
+    def __len__(self) -> int:
+        return len(self.parts[0])
+
+    def tuples(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """(code, its values) for each distinct tuple."""
+        return enumerate(zip(*(p.tolist() for p in self.parts), strict=True))
 
     def rows_of(self, chosen: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
         """(code, the positions of its rows, ascending) for each chosen code: one pass over the
@@ -42,14 +55,17 @@ def codes_of(values: np.ndarray | pd.Series) -> Codes:
     """Any array's codes and distinct values (the rows' output types, say)."""
     cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
     codes, uniques = pd.factorize(cells)
-    return Codes(codes, np.asarray(uniques, dtype=object))
+    return Codes(codes, (np.asarray(uniques, dtype=object),))
 
 
 class Distinct:
     """One table's columns, each factorized once on first use, and tuples of them."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, types: pd.Series) -> None:
         self.frame = frame
+        self.types = types  # each row's output type, '' where unknown
+        self.kinds = codes_of(types)
+        self.rows = frame.index.to_numpy()  # position -> row label, for findings
         self._columns: dict[str, Codes] = {}
         self._tuples: dict[tuple[str, ...], Codes] = {}
 
@@ -62,23 +78,19 @@ class Distinct:
                                            else np.full(len(self.frame), "", dtype=object))
         return self._columns[name]
 
-    def tuples(self, names: Sequence[str], extra: Codes | None = None) -> Codes:
-        """The distinct tuples of these columns (and of `extra`'s values, first, when given: the
-        rows' output types), with each row's code."""
-        key = tuple(names)
-        if extra is None and key in self._tuples:
+    def tuples(self, names: Sequence[str], typed: bool = False) -> Codes:
+        """The distinct tuples of these columns (led by the row's output type when `typed`),
+        with each row's code."""
+        key = ("", *names) if typed else tuple(names)
+        if key in self._tuples:
             return self._tuples[key]
-        parts = ([extra] if extra is not None else []) + [self.column(n) for n in names]
+        parts = ([self.kinds] if typed else []) + [self.column(n) for n in names]
         combined = np.zeros(len(self.frame), dtype=np.int64)
         for part in parts:  # mixed radix, renumbered after each part so the product stays small
             combined = combined * (len(part.values) + 1) + (part.codes + 1)
             combined = pd.factorize(combined)[0].astype(np.int64)
-        codes, first = combined, _first_rows(combined)
-        values = np.empty(len(first), dtype=object)
-        values[:] = [tuple(part.values[part.codes[row]] for part in parts) for row in first]
-        found = Codes(codes, values)
-        if extra is None:
-            self._tuples[key] = found
+        first = _first_rows(combined)
+        found = self._tuples[key] = Codes(combined, tuple(p.values[p.codes[first]] for p in parts))
         return found
 
 

@@ -24,7 +24,7 @@ from pandera.errors import SchemaErrors
 from trackmeta.findings import Finding
 from trackmeta.rules import rule
 from trackmeta.specs.curie import curie_problem
-from trackmeta.specs.distinct import Codes, Distinct
+from trackmeta.specs.distinct import Distinct
 from trackmeta.specs.model import ColumnDef, ColumnUse, Specs
 
 ALWAYS_ALLOWED = ("units", "resolution")  # may accompany any output type
@@ -197,7 +197,7 @@ def _compile(specs: Specs, present: tuple[str, ...]) -> CompiledSchema:
     return CompiledSchema(checks, required_by, required)
 
 
-def run_schema(compiled: CompiledSchema, distinct: Distinct, types: Codes) -> Iterator[Finding]:
+def run_schema(compiled: CompiledSchema, distinct: Distinct) -> Iterator[Finding]:
     """Validate each column's distinct (output type, value) pairs with pandera, lazily, and
     map each failure case back to the rows holding the pair (the engine fills in path and
     line). Rows of an unknown output type ('') are not judged."""
@@ -211,18 +211,16 @@ def run_schema(compiled: CompiledSchema, distinct: Distinct, types: Codes) -> It
                                         column=str(value), line=1)
     for column, checks in compiled.checks.items():
         if column in frame and checks:
-            yield from _column_failures(column, checks, distinct, types)
+            yield from _column_failures(column, checks, distinct)
 
 
-def _column_failures(column: str, checks: tuple[_Check, ...], distinct: Distinct, types: Codes
+def _column_failures(column: str, checks: tuple[_Check, ...], distinct: Distinct
                      ) -> Iterator[Finding]:
-    pairs = distinct.tuples([column], extra=types)
-    judged = np.flatnonzero(np.fromiter((t != "" for t, _ in pairs.values), dtype=bool,
-                                        count=len(pairs.values)))
+    pairs = distinct.tuples([column], typed=True)
+    judged = np.flatnonzero(pairs.parts[0] != "")
     if not len(judged):
         return
-    pair_types = np.array([pairs.values[i][0] for i in judged], dtype=object)
-    raw = np.array([pairs.values[i][1] for i in judged], dtype=object)
+    pair_types, raw = pairs.parts[0][judged], pairs.parts[1][judged]
     stripped = [str(v).strip() for v in raw]
     schema = pa.DataFrameSchema({column: pa.Column(checks=[
         pa.Check(functools.partial(_pandera_verdict, c.verdict, raw, stripped, pair_types),
@@ -239,10 +237,9 @@ def _column_failures(column: str, checks: tuple[_Check, ...], distinct: Distinct
             message, expected, fix = by_code[str(code)].explain(str(value), pair_types[position])
             failed.setdefault(int(judged[position]), []).append(rule(str(code)).finding(
                 message, column=column, value=str(value), expected=expected, fix=fix))
-        rows = distinct.frame.index.to_numpy()
         for pair, positions in pairs.rows_of(sorted(failed)):
             for template in failed[pair]:
-                for row in rows[positions].tolist():
+                for row in distinct.rows[positions].tolist():
                     yield template.at_row(row)
 
 
