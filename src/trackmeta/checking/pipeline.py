@@ -78,7 +78,7 @@ def _check_table(
     if judge is not None:
         yield from ontology_findings(distinct, judge)
     if words is not None:
-        yield from vocabulary_findings(table.frame, types, specs, words)
+        yield from vocabulary_findings(distinct, specs, words)
 
 
 def _adjusted(findings: Iterable[Finding], severity: Mapping[str, str],

@@ -5,7 +5,6 @@ that need it."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -16,33 +15,37 @@ from trackmeta.findings import Finding
 from trackmeta.ontology.genes import GeneNames, Target
 from trackmeta.ontology.vocabulary import Vocabularies
 from trackmeta.rules import rule
+from trackmeta.specs.distinct import Distinct
 from trackmeta.specs.model import Specs
 
 Judge = Callable[[str, str], list[Finding]]
 
 
-def vocabulary_findings(frame: pd.DataFrame, types: pd.Series, specs: Specs,
-                        words: Vocabularies) -> Iterator[Finding]:
+def vocabulary_findings(distinct: Distinct, specs: Specs, words: Vocabularies
+                        ) -> Iterator[Finding]:
+    known = distinct.kinds.values[distinct.kinds.codes] != ""
     for column, vocabulary in specs.organism.vocabularies.items():
-        if column not in frame:
+        if column not in distinct.frame:
             continue
-        values = frame[column][types != ""]
-        distinct = {str(v): str(v).strip() for v in values.unique()}
-        distinct = {raw: v for raw, v in distinct.items() if v}
+        cells = distinct.column(column)
+        held = pd.unique(cells.codes[known])  # the values of rows with a known output type
         pattern = specs.columns[column].pattern if column in specs.columns else None
-        if pattern is not None:  # a value outside the column's form is TM106's alone
-            distinct = {raw: v for raw, v in distinct.items() if re.fullmatch(pattern, v)}
-        if not distinct:
+        wanted = {}
+        for code in held.tolist():
+            value = str(cells.values[code]).strip()
+            # an empty value is no target; one outside the column's form is TM106's alone
+            if value and (pattern is None or re.fullmatch(pattern, value)):
+                wanted[code] = value
+        if not wanted:
             continue
         judge, finish = _judge_for(column, vocabulary, specs, words)
-        judged = {raw: judge(column, value) for raw, value in distinct.items()}
+        judged = {code: judge(column, value) for code, value in wanted.items()}
         finish()
-        for raw, templates in judged.items():
-            if not templates:
-                continue  # most values: no rows to look for
-            for row in values.index[values == raw]:
-                for template in templates:
-                    yield dataclasses.replace(template, row=int(row))
+        failed = [code for code, templates in judged.items() if templates]  # most pass
+        for code, positions in cells.rows_of(failed):  # in the order given
+            for row in distinct.rows[positions[known[positions]]].tolist():
+                for template in judged[code]:
+                    yield template.at_row(row)
 
 
 def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies

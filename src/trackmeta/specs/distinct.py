@@ -36,8 +36,8 @@ class Codes:
         return enumerate(zip(*(p.tolist() for p in self.parts), strict=True))
 
     def rows_of(self, chosen: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
-        """(code, the positions of its rows, ascending) for each chosen code: one pass over the
-        rows, whatever the number of codes chosen."""
+        """(code, the positions of its rows, ascending) for each chosen code, in the order
+        chosen: one pass over the rows, whatever the number of codes chosen."""
         if not len(chosen):
             return
         wanted = np.asarray(chosen, dtype=self.codes.dtype)
