@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from trackmeta.findings import Finding
 from trackmeta.rules import rule
 from trackmeta.specs.curie import curie_problem
-from trackmeta.specs.distinct import by_distinct
+from trackmeta.specs.distinct import Distinct
 from trackmeta.specs.model import Specs
 
 
@@ -19,52 +20,55 @@ def _embedded_curie(specs: Specs) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9])((?:{prefixes}):\d+)")
 
 
-def name_curie_mismatch(frame: pd.DataFrame, specs: Specs) -> Iterator[Finding]:
+def name_curie_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
     """TM301: a name that embeds a CURIE must embed the row's own ontology_curie."""
+    frame = distinct.frame
     if "name" not in frame or "ontology_curie" not in frame:
         return
-    embedded = frame["name"].str.extract(_embedded_curie(specs), expand=False)
-    curie = frame["ontology_curie"]
-    well_formed = by_distinct(curie, lambda v: curie_problem(v, specs.ontologies) is None)
-    bad = embedded.notna() & well_formed & (embedded != curie)
-    for row, name, inside, term in zip(
-        frame.index[bad], frame["name"][bad], embedded[bad], curie[bad], strict=True
-    ):
+    curies = distinct.column("ontology_curie")
+    well_formed = np.fromiter((curie_problem(v, specs.ontologies) is None for v in curies.values),
+                              dtype=bool, count=len(curies))[curies.codes]
+    search = _embedded_curie(specs).search
+    names = frame["name"].to_numpy(dtype=object)
+    terms = frame["ontology_curie"].to_numpy(dtype=object)
+    for position in np.flatnonzero(well_formed).tolist():
+        name, term = names[position], terms[position]
+        if name.startswith(term) and not name[len(term):len(term) + 1].isdigit():
+            continue  # the usual name: it opens with its own term, which is its first CURIE
+        inside = search(name)
+        if inside is None or inside.group(1) == term:
+            continue
         yield rule("TM301").finding(
-            f"name {name!r} embeds {inside} but ontology_curie is {term}",
+            f"name {name!r} embeds {inside.group(1)} but ontology_curie is {term}",
             column="name", value=str(name), expected=str(term),
-            fix=str(name).replace(str(inside), str(term)), row=int(row))
+            fix=str(name).replace(inside.group(1), str(term)), row=int(distinct.rows[position]))
 
 
-def pairing_mismatch(
-    frame: pd.DataFrame, types: pd.Series, specs: Specs
-) -> Iterator[Finding]:
+def pairing_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
     """TM303: a paired column is set exactly where its partner column has the given value."""
     for pairing in specs.pairings:
-        if pairing.column not in frame or pairing.when_column not in frame:
+        if pairing.column not in distinct.frame or pairing.when_column not in distinct.frame:
             continue
-        applies = types.map(
-            lambda t, p=pairing: t in specs.output_types
-            and p.column in specs.output_types[t].columns
-            and p.when_column in specs.output_types[t].columns
-        ).astype(bool)
-        partner = frame[pairing.when_column].str.strip()
-        has = frame[pairing.column].str.strip() != ""
-        bad = applies & (partner != "") & (has != (partner == pairing.equals))
-        for row, value, partner in zip(
-            frame.index[bad], frame[pairing.column][bad], frame[pairing.when_column][bad],
-            strict=True,
-        ):
+        tuples = distinct.tuples([pairing.column, pairing.when_column], typed=True)
+        failed: dict[int, Finding] = {}
+        for code, (otype, value, partner) in tuples.tuples():
+            spec = specs.output_types.get(otype)
+            if (spec is None or pairing.column not in spec.columns
+                    or pairing.when_column not in spec.columns or not partner.strip()
+                    or bool(value.strip()) == (partner.strip() == pairing.equals)):
+                continue
             if value.strip():
                 message = (f"{pairing.column} is {value!r} but {pairing.when_column} is "
                            f"{partner!r}, not {pairing.equals!r}")
             else:
                 message = (f"{pairing.column} is empty on a row whose {pairing.when_column} "
                            f"is {pairing.equals!r}")
-            yield rule("TM303").finding(
+            failed[code] = rule("TM303").finding(
                 message, column=pairing.column, value=value,
-                expected=f"set exactly when {pairing.when_column} = {pairing.equals}",
-                row=int(row))
+                expected=f"set exactly when {pairing.when_column} = {pairing.equals}")
+        for code, positions in tuples.rows_of(sorted(failed)):
+            for row in distinct.rows[positions].tolist():
+                yield failed[code].at_row(row)
 
 
 TRACK_IDENTITY = ("organism", "type", "name", "strand")

@@ -73,8 +73,8 @@ def _check_table(
     present = tuple(sorted(set(types.unique()) - {""}))
     if present:
         yield from run_schema(compile_schema(specs, present), distinct)
-    yield from name_curie_mismatch(table.frame, specs)
-    yield from pairing_mismatch(table.frame, types, specs)
+    yield from name_curie_mismatch(distinct, specs)
+    yield from pairing_mismatch(distinct, specs)
     if judge is not None:
         yield from ontology_findings(distinct, judge)
     if words is not None:

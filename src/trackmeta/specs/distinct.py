@@ -8,7 +8,7 @@ through the codes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,11 +99,3 @@ def _first_rows(codes: np.ndarray) -> np.ndarray:
     first = np.full(int(codes.max()) + 1 if len(codes) else 0, -1, dtype=np.intp)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
     return first
-
-
-def by_distinct(values: pd.Series, verdict: Callable[[str], bool]) -> pd.Series:
-    """A boolean Series: `verdict` applied once per distinct value (missing values pass)."""
-    codes, uniques = pd.factorize(values)
-    judged = np.fromiter((verdict(v) for v in uniques), dtype=bool, count=len(uniques))
-    judged = np.append(judged, True)  # code -1, a missing value, indexes this last slot
-    return pd.Series(judged[codes], index=values.index)
