@@ -55,7 +55,7 @@ def _unknown_columns(table: Table, specs: Specs) -> Iterable[Finding]:
 
 
 def _check_table(
-    table: Table, types: pd.Series, specs: Specs, judge: OntologyJudge | None,
+    table: Table, distinct: Distinct, specs: Specs, judge: OntologyJudge | None,
     words: Vocabularies | None,
 ) -> Iterable[Finding]:
     from trackmeta.checking.cross_column import name_curie_mismatch, pairing_mismatch
@@ -63,14 +63,12 @@ def _check_table(
     from trackmeta.checking.vocabularies import vocabulary_findings
     from trackmeta.specs.schema import compile_schema, run_schema
 
-    distinct = Distinct(table.frame, types)
-
     yield from _unknown_columns(table, specs)
     if not table.plain:  # ASCII without controls holds no invisible or look-alike character
         from trackmeta.checking.characters import character_findings
 
         yield from character_findings(table.frame, specs)
-    present = tuple(sorted(set(types.unique()) - {""}))
+    present = tuple(sorted(set(distinct.kinds.values.tolist()) - {""}))
     if present:
         yield from run_schema(compile_schema(specs, present), distinct)
     yield from name_curie_mismatch(distinct, specs)
@@ -228,8 +226,9 @@ def _check_tables(run: _Run, options: _Options, output_type: str | None,
         locator = run.locators[table.path] = Locator(table, types, chosen.name)
         if judging and chosen.name not in judges:
             judges[chosen.name] = OntologyJudge(tspecs, options.resolver)
-        raw = [*table.findings, *type_findings, *organisms.mismatch(table.frame, tspecs),
-               *_check_table(table, types, tspecs, judges.get(chosen.name),
+        distinct = Distinct(table.frame, types)
+        raw = [*table.findings, *type_findings, *organisms.mismatch(distinct, tspecs),
+               *_check_table(table, distinct, tspecs, judges.get(chosen.name),
                              options.resolver.words if wording else None)]
         run.findings.extend(locator.place(f) for f in reconcile(raw))
 

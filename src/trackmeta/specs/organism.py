@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 from trackmeta.specs.model import OrganismSpec, Specs, default_specs
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from trackmeta.findings import Finding
+    from trackmeta.specs.distinct import Distinct
 
 _SDK_SPELLING = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")  # MUS_MUSCULUS, ORGANISM_HOMO_SAPIENS
 
@@ -63,9 +62,11 @@ def stated_by_file(path: str, specs: Specs) -> OrganismSpec | None:
     return None
 
 
-def mismatch(frame: pd.DataFrame, specs: Specs) -> Iterator[Finding]:
+def mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
     """TM008: values that only another organism allows, said once per table with the way to
-    declare that organism."""
+    declare that organism (each distinct value read once)."""
+    import numpy as np
+
     from trackmeta.rules import rule  # a table check: `terms` resolves organisms, never needs rules
 
     mine = specs.organism
@@ -74,20 +75,24 @@ def mismatch(frame: pd.DataFrame, specs: Specs) -> Iterator[Finding]:
             continue
         theirs = specs.for_organism(other.name)
         for column in other.column_values:
-            if column not in frame:
+            if column not in distinct.frame:
                 continue
             allowed = set(theirs.columns[column].values or ()) - set(specs.columns[column].values or ())
             if not allowed:
                 continue
             separator = specs.columns[column].separator
-            cells = frame[column].str.strip()
-            items = cells.str.split(separator) if separator else cells.map(lambda v: [v])
-            hits = items.map(lambda parts, a=allowed: any(p in a for p in parts))
-            if not hits.any():
+            cells = distinct.column(column)
+            parts = [str(v).strip().split(separator) if separator else [str(v).strip()]
+                     for v in cells.values]
+            hit = np.fromiter((any(p in allowed for p in items) for items in parts), dtype=bool,
+                              count=len(parts))
+            if not hit.any():
                 continue
-            found = sorted({p for parts in items[hits] for p in parts if p in allowed})
+            found = sorted({p for items, h in zip(parts, hit, strict=True) if h
+                            for p in items if p in allowed})
+            on_rows = hit[cells.codes]
             shown = ", ".join(repr(v) for v in found)
-            rows = int(hits.sum())
+            rows = int(on_rows.sum())
             yield rule("TM008").finding(
                 f"{column} {shown} (on {rows} row{'' if rows == 1 else 's'}) fit {other.name} "
                 f"({other.title}) "
@@ -95,4 +100,4 @@ def mismatch(frame: pd.DataFrame, specs: Specs) -> Iterator[Finding]:
                 f"metadata, say so: --organism {other.name}, check(..., organism="
                 f"'{other.name}') or `organism: {other.name}` in the release's manifest.yaml",
                 column=column, value=found[0], expected=mine.name, fix=other.name,
-                row=int(frame.index[hits.to_numpy()][0]))
+                row=int(distinct.rows[int(np.argmax(on_rows))]))
