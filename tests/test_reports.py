@@ -59,3 +59,28 @@ def test_text_groups_by_file_and_summarises() -> None:
     lines = text.splitlines()
     assert lines[0].endswith("track_metadata.tsv")
     assert lines[-1] == "FAILED: 1 file (human), 25 rows, 27 tracks; 3 errors, 1 warning, 1 info"
+
+
+def test_the_json_text_is_the_standard_librarys_byte_for_byte() -> None:
+    """The report's own JSON writer (render/jsondoc.py) against json.dumps, on any document."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from trackmeta import escape
+    from trackmeta.render import jsondoc
+
+    scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+               | st.sampled_from(["\udcff.tsv", "a\ud800b"]))  # undecodable bytes of file names
+    keys = st.text() | st.integers() | st.booleans() | st.none()
+    documents = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                             | st.dictionaries(keys, inner, max_size=4), max_leaves=30)
+
+    @settings(max_examples=300, deadline=None)
+    @given(documents)
+    def same(document: object) -> None:
+        expected = json.dumps(escape.deep(document, escape.utf8), indent=2, ensure_ascii=False)
+        assert jsondoc.dumps(document) == expected
+
+    same()

@@ -33,6 +33,11 @@ def utf8(text: str) -> str:
     return _SURROGATE.sub(lambda m: _code(m.group()), text)
 
 
+def needs_utf8(text: str) -> bool:
+    """Whether `utf8` would change anything in `text`."""
+    return _SURROGATE.search(text) is not None
+
+
 def terminal(text: str) -> str:
     """One line for a terminal: control characters (ESC, CR, newline, ...) shown escaped; tabs
     stay, since they cannot drive a terminal and separate columns."""

@@ -122,5 +122,9 @@ class Report:
     def to_json(self, indent: int | None = 2) -> str:
         from trackmeta import escape
 
+        if indent == 2:
+            from trackmeta.render import jsondoc
+
+            return jsondoc.dumps(self.to_dict())
         return json.dumps(escape.deep(self.to_dict(), escape.utf8), indent=indent,
                           ensure_ascii=False)

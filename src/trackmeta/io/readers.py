@@ -237,7 +237,7 @@ def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
     table = _read_text(data, where, delimiter)
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     table.plain = (body.isascii() and not body.translate(None, _PRINTABLE)  # C-speed passes
-                   and body.count(b"\r") == body.count(b"\r\n"))
+                   and _no_lone_cr(body))
     return table
 
 
@@ -246,14 +246,15 @@ _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"  # what a plain table holds
 
 def _read_text(data: bytes, where: str, delimiter: str | None) -> Table:
     text, findings = _decode(data, where)  # checks the whole file is UTF-8
-    if not text.strip():
+    if not text or text.isspace():
         raise ReadError(Failure("file is empty: expected a header line and track rows", where))
-    header_line = text.split("\n", 1)[0].rstrip("\r")
+    end = text.find("\n")
+    header_line = (text if end < 0 else text[:end]).rstrip("\r")
     delim = _sniff(header_line, where, delimiter)
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     # no quotes and no lone CR (where the C parser would end a line): the C parser reads the
     # bytes, with no second copy of a large file in memory
-    if b'"' not in body and body.count(b"\r") == body.count(b"\r\n"):
+    if b'"' not in body and _no_lone_cr(body):
         del text
         fast = _read_regular(body, header_line.split(delim), delim, where, findings)
         if fast is not None:
@@ -293,11 +294,24 @@ def _read_regular(
 
 
 def _longest_line(data: bytes) -> int:
+    """The longest line's length in bytes, or 0 when no line can exceed _MAX_FIELD: a longer
+    line covers a whole aligned half-window with no line feed, and a search for a line feed
+    stops at the first one, so most windows cost a few bytes."""
+    half = _MAX_FIELD // 2
+    if all(data.find(b"\n", start, start + half) >= 0
+           for start in range(0, len(data) - half + 1, half)):
+        return 0
     import numpy as np
 
     ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
     bounds = np.concatenate(([-1], ends, [len(data)]))
     return int(np.diff(bounds).max())
+
+
+def _no_lone_cr(data: bytes) -> bool:
+    """Every CR ends a line (CRLF): the C parser and the csv module then agree on lines."""
+    crs = data.count(b"\r")
+    return crs == 0 or crs == data.count(b"\r\n")
 
 
 def _read_irregular(text: str, delim: str, where: str, findings: list[Finding]) -> Table:
