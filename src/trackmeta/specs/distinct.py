@@ -85,13 +85,25 @@ class Distinct:
         if key in self._tuples:
             return self._tuples[key]
         parts = ([self.kinds] if typed else []) + [self.column(n) for n in names]
-        combined = np.zeros(len(self.frame), dtype=np.int64)
-        for part in parts:  # mixed radix, renumbered after each part so the product stays small
-            combined = combined * (len(part.values) + 1) + (part.codes + 1)
-            combined = pd.factorize(combined)[0].astype(np.int64)
+        combined, count = parts[0].codes.astype(np.int64) + 1, len(parts[0]) + 1  # -1: missing
+        for part in parts[1:]:  # mixed radix, renumbered after each part so the product stays small
+            combined, count = _renumbered(combined * (len(part) + 1) + (part.codes + 1),
+                                          count * (len(part) + 1))
         first = _first_rows(combined)
         found = self._tuples[key] = Codes(combined, tuple(p.values[p.codes[first]] for p in parts))
         return found
+
+
+def _renumbered(mixed: np.ndarray, space: int) -> tuple[np.ndarray, int]:
+    """Codes 0..k-1 for the k distinct values of `mixed` (each in 0..space-1): by a table of
+    the space where it is small against the rows (no hashing), else by factorizing."""
+    if space <= 4 * len(mixed) + 4096:
+        present = np.zeros(space, dtype=bool)
+        present[mixed] = True
+        renumber = np.cumsum(present, dtype=np.int64) - 1
+        return renumber[mixed], int(renumber[-1]) + 1 if space else 0
+    codes, uniques = pd.factorize(mixed)
+    return codes.astype(np.int64), len(uniques)
 
 
 def _first_rows(codes: np.ndarray) -> np.ndarray:

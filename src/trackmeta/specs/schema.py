@@ -222,9 +222,10 @@ def _column_failures(column: str, checks: tuple[_Check, ...], distinct: Distinct
         return
     pair_types, raw = pairs.parts[0][judged], pairs.parts[1][judged]
     stripped = [str(v).strip() for v in raw]
+    pairs_seen = _Pairs(raw, stripped, pair_types)
     schema = pa.DataFrameSchema({column: pa.Column(checks=[
-        pa.Check(functools.partial(_pandera_verdict, c.verdict, raw, stripped, pair_types),
-                 name=c.code, ignore_na=False) for c in checks], nullable=True)})
+        pa.Check(functools.partial(pairs_seen.verdict, c.verdict), name=c.code, ignore_na=False)
+        for c in checks], nullable=True)})
     try:
         schema.validate(pd.DataFrame({column: raw}, dtype=object), lazy=True)
     except SchemaErrors as errors:
@@ -243,6 +244,16 @@ def _column_failures(column: str, checks: tuple[_Check, ...], distinct: Distinct
                     yield template.at_row(row)
 
 
-def _pandera_verdict(verdict: Verdict, raw: np.ndarray, stripped: list[str], types: np.ndarray,
-                     values: pd.Series) -> pd.Series:
-    return pd.Series(verdict(raw, stripped, types), index=values.index)
+class _Pairs:
+    """A column's distinct pairs as pandera's checks see them. pandera deep-copies a schema's
+    checks; the pairs are read, never written, so a copy is this object itself (a copy of a
+    million values per column would cost more than the checks)."""
+
+    def __init__(self, raw: np.ndarray, stripped: list[str], types: np.ndarray) -> None:
+        self.raw, self.stripped, self.types = raw, stripped, types
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _Pairs:
+        return self
+
+    def verdict(self, verdict: Verdict, values: pd.Series) -> pd.Series:
+        return pd.Series(verdict(self.raw, self.stripped, self.types), index=values.index)
