@@ -85,7 +85,7 @@ class Distinct:
         if key in self._tuples:
             return self._tuples[key]
         parts = ([self.kinds] if typed else []) + [self.column(n) for n in names]
-        combined, count = parts[0].codes.astype(np.int64) + 1, len(parts[0]) + 1  # -1: missing
+        combined, count = _renumbered(parts[0].codes.astype(np.int64) + 1, len(parts[0]) + 1)
         for part in parts[1:]:  # mixed radix, renumbered after each part so the product stays small
             combined, count = _renumbered(combined * (len(part) + 1) + (part.codes + 1),
                                           count * (len(part) + 1))
