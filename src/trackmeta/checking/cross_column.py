@@ -11,7 +11,7 @@ import pandas as pd
 from trackmeta.findings import Finding
 from trackmeta.rules import rule
 from trackmeta.specs.curie import curie_problem
-from trackmeta.specs.distinct import Distinct
+from trackmeta.specs.distinct import Distinct, codes_of, joint, rows_of
 from trackmeta.specs.model import Specs
 
 
@@ -71,37 +71,42 @@ def pairing_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
                 yield failed[code].at_row(row)
 
 
-TRACK_IDENTITY = ("organism", "type", "name", "strand")
-
-
 def duplicate_tracks(
     keys: Sequence[tuple[str, pd.DataFrame, pd.Series, str]],
     lines: Mapping[str, pd.Series | None],
 ) -> Iterator[tuple[str, Finding]]:
     """TM302 across every table of a release: (organism, output type, name, strand) names one
-    track. `keys` holds (path, frame, output types, organism) per table."""
-    parts = []
-    for path, frame, types, organism in keys:
-        if "name" not in frame:
-            continue
-        strand = frame["strand"] if "strand" in frame else pd.Series("", index=frame.index)
-        parts.append(pd.DataFrame({  # object: a path may hold bytes no string dtype can encode
-            "path": path, "row": frame.index, "organism": organism, "type": types.to_numpy(),
-            "name": frame["name"].to_numpy(), "strand": strand.to_numpy()}, dtype=object))
-    if not parts:
+    track. `keys` holds (path, frame, output types, organism) per table. The identities are
+    coded together, so finding repeats costs a pass over the rows, however many repeat."""
+    tables = [(path, frame, types, organism) for path, frame, types, organism in keys
+              if "name" in frame]
+    if not tables:
         return
-    tracks = pd.concat(parts, ignore_index=True)
-    tracks = tracks[tracks["type"] != ""]
-    dup = tracks.duplicated(list(TRACK_IDENTITY), keep=False)
-    if not dup.any():
+    organisms = np.concatenate([np.full(len(f), o, dtype=object) for _, f, _, o in tables])
+    types = np.concatenate([t.reindex(f.index, fill_value="").to_numpy(dtype=object)
+                            for _, f, t, _ in tables])
+    names = np.concatenate([_cells(f, "name") for _, f, _, _ in tables])
+    strands = np.concatenate([_cells(f, "strand") for _, f, _, _ in tables])
+    codes = joint([codes_of(organisms), codes_of(types), codes_of(names), codes_of(strands)])
+    repeated = np.bincount(codes)[codes] > 1
+    repeated &= types != ""
+    if not repeated.any():
         return
-    for _, group in tracks[dup].groupby(list(TRACK_IDENTITY), sort=False):
-        first = group.iloc[0]
-        first_line = lines.get(first["path"])
-        where = (f"line {first_line.at[first['row']]}" if first_line is not None
-                 else f"row {first['row']}")
-        for _, later in group.iloc[1:].iterrows():
-            yield later["path"], rule("TM302").finding(
-                f"{later['type']} track {later['name']!r} (strand {later['strand']!r}) "
-                f"already appears in {first['path']} at {where}",
-                column="name", value=str(later["name"]), row=int(later["row"]))
+    table_of = np.concatenate([np.full(len(f), i) for i, (_, f, _, _) in enumerate(tables)])
+    rows = np.concatenate([f.index.to_numpy() for _, f, _, _ in tables])
+    for _, positions in rows_of(codes, pd.unique(codes[repeated])):
+        first = positions[0]
+        path, _, _, _ = tables[table_of[first]]
+        first_lines = lines.get(path)
+        where = (f"line {first_lines.at[rows[first]]}" if first_lines is not None
+                 else f"row {rows[first]}")
+        for later in positions[1:].tolist():
+            yield tables[table_of[later]][0], rule("TM302").finding(
+                f"{types[later]} track {names[later]!r} (strand {strands[later]!r}) "
+                f"already appears in {path} at {where}",
+                column="name", value=str(names[later]), row=int(rows[later]))
+
+
+def _cells(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return (frame[column].to_numpy(dtype=object) if column in frame
+            else np.full(len(frame), "", dtype=object))

@@ -37,18 +37,24 @@ class Codes:
 
     def rows_of(self, chosen: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
         """(code, the positions of its rows, ascending) for each chosen code, in the order
-        chosen: one pass over the rows, whatever the number of codes chosen."""
-        if not len(chosen):
-            return
-        wanted = np.asarray(chosen, dtype=self.codes.dtype)
-        positions = np.flatnonzero(np.isin(self.codes, wanted))
-        held = self.codes[positions]
-        order = np.argsort(held, kind="stable")
-        held, positions = held[order], positions[order]
-        starts = np.searchsorted(held, wanted, side="left")
-        ends = np.searchsorted(held, wanted, side="right")
-        for code, start, end in zip(wanted.tolist(), starts.tolist(), ends.tolist(), strict=True):
-            yield code, positions[start:end]
+        chosen."""
+        return rows_of(self.codes, chosen)
+
+
+def rows_of(codes: np.ndarray, chosen: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
+    """(code, the positions of its rows, ascending) for each chosen code, in the order chosen:
+    one pass over the rows, whatever the number of codes chosen."""
+    if not len(chosen):
+        return
+    wanted = np.asarray(chosen, dtype=codes.dtype)
+    positions = np.flatnonzero(np.isin(codes, wanted))
+    held = codes[positions]
+    order = np.argsort(held, kind="stable")
+    held, positions = held[order], positions[order]
+    starts = np.searchsorted(held, wanted, side="left")
+    ends = np.searchsorted(held, wanted, side="right")
+    for code, start, end in zip(wanted.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        yield code, positions[start:end]
 
 
 def codes_of(values: np.ndarray | pd.Series) -> Codes:
@@ -85,13 +91,20 @@ class Distinct:
         if key in self._tuples:
             return self._tuples[key]
         parts = ([self.kinds] if typed else []) + [self.column(n) for n in names]
-        combined, count = _renumbered(parts[0].codes.astype(np.int64) + 1, len(parts[0]) + 1)
-        for part in parts[1:]:  # mixed radix, renumbered after each part so the product stays small
-            combined, count = _renumbered(combined * (len(part) + 1) + (part.codes + 1),
-                                          count * (len(part) + 1))
+        combined = joint(parts)
         first = _first_rows(combined)
         found = self._tuples[key] = Codes(combined, tuple(p.values[p.codes[first]] for p in parts))
         return found
+
+
+def joint(parts: Sequence[Codes]) -> np.ndarray:
+    """One code per row for the tuple of its codes in `parts` (rows aligned): equal tuples,
+    equal codes, numbered 0..k-1."""
+    combined, count = _renumbered(parts[0].codes.astype(np.int64) + 1, len(parts[0]) + 1)
+    for part in parts[1:]:  # mixed radix, renumbered after each part so the product stays small
+        combined, count = _renumbered(combined * (len(part) + 1) + (part.codes + 1),
+                                      count * (len(part) + 1))
+    return combined
 
 
 def _renumbered(mixed: np.ndarray, space: int) -> tuple[np.ndarray, int]:
