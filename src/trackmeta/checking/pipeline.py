@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from trackmeta.checking.edits import reconcile
 from trackmeta.checking.locate import Locator
@@ -279,32 +279,39 @@ def _table1(run: _Run, tally: _Tally, base: Specs) -> tuple[Count, ...]:
 
 
 def _matrix(run: _Run, findings: list[Finding]) -> dict[str, dict[str, tuple[int, int]]]:
-    """Tracks and findings per output type and biosample type (a finding of a row counts once;
-    findings of no row, such as Table 1's, are in no cell)."""
-    import pandas as pd
+    """Tracks and findings per output type and biosample type (each finding on a row counts in
+    its row's cell; findings of no row, such as Table 1's, are in no cell). Counted by codes."""
+    import numpy as np
 
+    from trackmeta.specs.distinct import codes_of, joint
+
+    on_rows: dict[str, list[int]] = {}
+    for f in findings:
+        if f.row is not None and f.path in run.locators:
+            on_rows.setdefault(f.path, []).append(f.row)
     cells: dict[tuple[str, str], list[int]] = {}
-    kinds_of: dict[str, tuple[pd.Series, pd.Series]] = {}
     for table, types, tspecs in run.tables:
         frame = table.frame
-        kinds = (frame["biosample_type"].where(frame["biosample_type"] != "", "(none)")
-                 if "biosample_type" in frame else pd.Series("(none)", index=frame.index))
-        kinds_of[table.path] = (types, kinds)
-        known = types != ""
-        pairs = pd.DataFrame({"type": types[known], "kind": kinds[known]}).value_counts()
-        for pair, n in pairs.items():
-            written, sample = (str(part) for part in cast("tuple[Any, Any]", pair))
-            per_row = tspecs.known_output_types[written].tracks_per_row
-            cells.setdefault((written, sample), [0, 0])[0] += int(n) * per_row
-    for f in findings:
-        if f.row is None or f.path not in kinds_of:
-            continue
-        types, kinds = kinds_of[f.path]
-        if f.row in types.index and types.at[f.row] != "":
-            cells[(str(types.at[f.row]), str(kinds.at[f.row]))][1] += 1
+        kinds = (frame["biosample_type"].to_numpy(dtype=object) if "biosample_type" in frame
+                 else np.full(len(frame), "", dtype=object))
+        parts = [codes_of(types.reindex(frame.index, fill_value="")),
+                 codes_of(np.where(kinds == "", "(none)", kinds))]
+        pairs = joint(parts)
+        first = np.unique(pairs, return_index=True)[1]
+        locator = run.locators[table.path]
+        found = [p for p in map(locator.position, on_rows.get(table.path, ())) if p >= 0]
+        tracks = np.bincount(pairs, minlength=len(first))
+        hits = np.bincount(pairs[found], minlength=len(first))
+        for pair, row in enumerate(first.tolist()):
+            written = str(parts[0].values[parts[0].codes[row]])
+            if written:
+                per_row = tspecs.known_output_types[written].tracks_per_row
+                cell = cells.setdefault((written, str(parts[1].values[parts[1].codes[row]])), [0, 0])
+                cell[0] += int(tracks[pair]) * per_row
+                cell[1] += int(hits[pair])
     matrix: dict[str, dict[str, tuple[int, int]]] = {}
-    for (otype, kind), (tracks, found) in sorted(cells.items()):
-        matrix.setdefault(otype, {})[kind] = (tracks, found)
+    for (otype, kind), (tracks_in, found_in) in sorted(cells.items()):
+        matrix.setdefault(otype, {})[kind] = (tracks_in, found_in)
     return matrix
 
 

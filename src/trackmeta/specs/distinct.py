@@ -61,7 +61,7 @@ def codes_of(values: np.ndarray | pd.Series) -> Codes:
     """Any array's codes and distinct values (the rows' output types, say)."""
     cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
     codes, uniques = pd.factorize(cells)
-    return Codes(codes, (np.asarray(uniques, dtype=object),))
+    return Codes(_narrow(codes), (np.asarray(uniques, dtype=object),))
 
 
 class Distinct:
@@ -73,7 +73,6 @@ class Distinct:
         self.kinds = codes_of(types)
         self.rows = frame.index.to_numpy()  # position -> row label, for findings
         self._columns: dict[str, Codes] = {}
-        self._tuples: dict[tuple[str, ...], Codes] = {}
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -87,14 +86,10 @@ class Distinct:
     def tuples(self, names: Sequence[str], typed: bool = False) -> Codes:
         """The distinct tuples of these columns (led by the row's output type when `typed`),
         with each row's code."""
-        key = ("", *names) if typed else tuple(names)
-        if key in self._tuples:
-            return self._tuples[key]
         parts = ([self.kinds] if typed else []) + [self.column(n) for n in names]
         combined = joint(parts)
         first = _first_rows(combined)
-        found = self._tuples[key] = Codes(combined, tuple(p.values[p.codes[first]] for p in parts))
-        return found
+        return Codes(combined, tuple(p.values[p.codes[first]] for p in parts))
 
 
 def joint(parts: Sequence[Codes]) -> np.ndarray:
@@ -104,7 +99,13 @@ def joint(parts: Sequence[Codes]) -> np.ndarray:
     for part in parts[1:]:  # mixed radix, renumbered after each part so the product stays small
         combined, count = _renumbered(combined * (len(part) + 1) + (part.codes + 1),
                                       count * (len(part) + 1))
-    return combined
+    return _narrow(combined)
+
+
+def _narrow(codes: np.ndarray) -> np.ndarray:
+    """Codes as 32-bit integers (a table has far fewer than 2**31 rows): half the memory of
+    a million-row table's codes, kept for every column."""
+    return codes.astype(np.int32)
 
 
 def _renumbered(mixed: np.ndarray, space: int) -> tuple[np.ndarray, int]:
