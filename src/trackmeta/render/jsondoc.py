@@ -49,7 +49,9 @@ def _encode(value: Any, pad: str, keys: dict[tuple[str, str], str]) -> str:
         if not value:
             return "[]"
         inner = pad + "  "
-        return ("[\n" + ",\n".join([inner + _encode(item, inner, keys) for item in value])
+        return ("[\n" + ",\n".join([
+            inner + (int.__repr__(item) if type(item) is int else encode_basestring(item)
+                     if type(item) is str else _encode(item, inner, keys)) for item in value])
                 + "\n" + pad + "]")
     return _scalar(value)
 
