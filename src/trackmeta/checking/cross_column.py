@@ -11,7 +11,7 @@ import pandas as pd
 from trackmeta.findings import Finding
 from trackmeta.rules import rule
 from trackmeta.specs.curie import curie_problem
-from trackmeta.specs.distinct import Distinct, codes_of, joint, rows_of
+from trackmeta.specs.distinct import Codes, Distinct, codes_of, joint, rows_of
 from trackmeta.specs.model import Specs
 
 
@@ -72,41 +72,47 @@ def pairing_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
 
 
 def duplicate_tracks(
-    keys: Sequence[tuple[str, pd.DataFrame, pd.Series, str]],
-    lines: Mapping[str, pd.Series | None],
+    keys: Sequence[tuple[str, Distinct, str]], lines: Mapping[str, pd.Series | None],
 ) -> Iterator[tuple[str, Finding]]:
     """TM302 across every table of a release: (organism, output type, name, strand) names one
-    track. `keys` holds (path, frame, output types, organism) per table. The identities are
-    coded together, so finding repeats costs a pass over the rows, however many repeat."""
-    tables = [(path, frame, types, organism) for path, frame, types, organism in keys
-              if "name" in frame]
+    track. `keys` holds (path, the table's codes, organism) per table. The identities are coded
+    from the codes the checks made, so finding repeats costs a pass over the rows, however many
+    repeat."""
+    tables = [(path, distinct, organism) for path, distinct, organism in keys
+              if "name" in distinct.frame]
     if not tables:
         return
-    organisms = np.concatenate([np.full(len(f), o, dtype=object) for _, f, _, o in tables])
-    types = np.concatenate([t.reindex(f.index, fill_value="").to_numpy(dtype=object)
-                            for _, f, t, _ in tables])
-    names = np.concatenate([_cells(f, "name") for _, f, _, _ in tables])
-    strands = np.concatenate([_cells(f, "strand") for _, f, _, _ in tables])
-    codes = joint([codes_of(organisms), codes_of(types), codes_of(names), codes_of(strands)])
-    repeated = np.bincount(codes)[codes] > 1
-    repeated &= types != ""
+    parts = [[distinct.kinds, distinct.column("name"), distinct.column("strand")]
+             for _, distinct, _ in tables]
+    kinds, names, strands = (_across([p[i] for p in parts]) for i in range(3))
+    organisms = codes_of(np.concatenate([np.full(len(d), o, dtype=object) for _, d, o in tables]))
+    codes = joint([kinds, names, strands] if len(tables) == 1 else [organisms, kinds, names, strands])
+    types = kinds.values[kinds.codes]
+    repeated = (np.bincount(codes)[codes] > 1) & (types != "")
     if not repeated.any():
         return
-    table_of = np.concatenate([np.full(len(f), i) for i, (_, f, _, _) in enumerate(tables)])
-    rows = np.concatenate([f.index.to_numpy() for _, f, _, _ in tables])
+    table_of = np.concatenate([np.full(len(d), i) for i, (_, d, _) in enumerate(tables)])
+    rows = np.concatenate([d.rows for _, d, _ in tables])
     for _, positions in rows_of(codes, pd.unique(codes[repeated])):
         first = positions[0]
-        path, _, _, _ = tables[table_of[first]]
+        path = tables[table_of[first]][0]
         first_lines = lines.get(path)
         where = (f"line {first_lines.at[rows[first]]}" if first_lines is not None
                  else f"row {rows[first]}")
         for later in positions[1:].tolist():
+            name = names.values[names.codes[later]]
+            strand = strands.values[strands.codes[later]]
             yield tables[table_of[later]][0], rule("TM302").finding(
-                f"{types[later]} track {names[later]!r} (strand {strands[later]!r}) "
-                f"already appears in {path} at {where}",
-                column="name", value=str(names[later]), row=int(rows[later]))
+                f"{types[later]} track {name!r} (strand {strand!r}) already appears in {path} "
+                f"at {where}", column="name", value=str(name), row=int(rows[later]))
 
 
-def _cells(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return (frame[column].to_numpy(dtype=object) if column in frame
-            else np.full(len(frame), "", dtype=object))
+def _across(parts: Sequence[Codes]) -> Codes:
+    """One column's codes in several tables, numbered together (rows one after another)."""
+    if len(parts) == 1:
+        return parts[0]
+    merged = codes_of(np.concatenate([p.values for p in parts]))
+    offsets = np.cumsum([0, *(len(p) for p in parts[:-1])])
+    return Codes(np.concatenate([merged.codes[offset + p.codes]
+                                 for offset, p in zip(offsets.tolist(), parts, strict=True)]),
+                 merged.parts)

@@ -21,6 +21,7 @@ def row_types(table: Table, default: str | None, specs: Specs, *, given: bool = 
     """The canonical output type of each row ('' where unknown or not served), with TM005 and
     TM009 findings. Values must name the type exactly (RNA_SEQ or OutputType.RNA_SEQ).
     A `given` default that an output_type column contradicts is a failure, never ignored."""
+    import numpy as np
     import pandas as pd
 
     frame = table.frame
@@ -31,8 +32,9 @@ def row_types(table: Table, default: str | None, specs: Specs, *, given: bool = 
             finding = dataclasses.replace(_type_finding(default, specs, 0), row=None, line=1)
             return pd.Series("", index=frame.index, dtype=object), [finding]
         return pd.Series(default, index=frame.index, dtype=object), []
-    distinct = {v: specs.output_type(v) for v in frame["output_type"].unique()}
-    types = frame["output_type"].map({v: s.name if s else "" for v, s in distinct.items()})
+    codes, written = pd.factorize(frame["output_type"].to_numpy(dtype=object))
+    names = [spec.name if (spec := specs.output_type(v)) else "" for v in written]
+    types = pd.Series(np.asarray(names, dtype=object)[codes], index=frame.index, dtype=object)
     findings = []
     unknown = types == ""
     for row, value in zip(frame.index[unknown], frame["output_type"][unknown], strict=True):

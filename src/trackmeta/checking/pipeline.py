@@ -124,6 +124,7 @@ class _Run:
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     locators: dict[str, Locator] = field(default_factory=dict)
+    distincts: dict[str, Distinct] = field(default_factory=dict)  # each table's shared codes
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ def _check_tables(run: _Run, options: _Options, output_type: str | None,
         locator = run.locators[table.path] = Locator(table, types, chosen.name)
         if judging and chosen.name not in judges:
             judges[chosen.name] = OntologyJudge(tspecs, options.resolver)
-        distinct = Distinct(table.frame, types)
+        distinct = run.distincts[table.path] = Distinct(table.frame, types)
         raw = [*table.findings, *type_findings, *organisms.mismatch(distinct, tspecs),
                *_check_table(table, distinct, tspecs, judges.get(chosen.name),
                              options.resolver.words if wording else None)]
@@ -238,7 +239,7 @@ def _check_across(run: _Run) -> None:
     from trackmeta.checking.cross_column import duplicate_tracks
 
     for table_path, finding in duplicate_tracks(
-        [(t.path, t.frame, types, tspecs.organism.name) for t, types, tspecs in run.tables],
+        [(t.path, run.distincts[t.path], tspecs.organism.name) for t, _, tspecs in run.tables],
         {t.path: t.lines for t, _, _ in run.tables},
     ):
         run.findings.append(run.locators[table_path].place(finding))
