@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterable
@@ -184,7 +185,9 @@ def _spreadsheet(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, where: str) -> tuple[str, list[Finding]]:
+def _decode(data: bytes, where: str) -> tuple[bytes, str | None, list[Finding]]:
+    """The file's body (less a byte order mark), checked to be UTF-8 text; its text too when
+    it is not ASCII (ASCII is UTF-8 as it stands: a large ASCII file is not decoded here)."""
     findings: list[Finding] = []
     spreadsheet = _spreadsheet(data)
     if spreadsheet is not None:
@@ -204,8 +207,10 @@ def _decode(data: bytes, where: str) -> tuple[str, list[Finding]]:
         data = data[3:]
         findings.append(rule("TM007").finding(
             "file starts with a UTF-8 byte order mark", line=1, value="\\ufeff"))
+    if data.isascii():
+        return data, None, findings
     try:
-        return data.decode("utf-8"), findings
+        return data, data.decode("utf-8"), findings
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -234,33 +239,34 @@ def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
     Regular files (no quotes, one field per header column on every line, no huge field) take
     pandas' C parser; anything else takes the csv module, which locates every irregularity.
     """
-    table = _read_text(data, where, delimiter)
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    table.plain = (body.isascii() and not body.translate(None, _PRINTABLE)  # C-speed passes
+    body, text, findings = _decode(data, where)  # checks the whole file is UTF-8
+    table = _read_text(body, text, where, delimiter, findings)
+    table.plain = (text is None and not body.translate(None, _PRINTABLE)  # C-speed passes
                    and _no_lone_cr(body))
     return table
 
 
 _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"  # what a plain table holds
+_SOMETHING = re.compile(rb"[^ \t\n\r\x0b\x0c\x1c-\x1f]")  # what str.isspace() is not, in ASCII
 
 
-def _read_text(data: bytes, where: str, delimiter: str | None) -> Table:
-    text, findings = _decode(data, where)  # checks the whole file is UTF-8
-    if not text or text.isspace():
+def _read_text(body: bytes, text: str | None, where: str, delimiter: str | None,
+               findings: list[Finding]) -> Table:
+    """`body` is UTF-8; `text` is its text, or None where it is ASCII (decoded on need)."""
+    if (_SOMETHING.search(body) is None) if text is None else (not text or text.isspace()):
         raise ReadError(Failure("file is empty: expected a header line and track rows", where))
-    end = text.find("\n")
-    header_line = (text if end < 0 else text[:end]).rstrip("\r")
+    end = body.find(b"\n")
+    header_line = (body if end < 0 else body[:end]).decode("utf-8").rstrip("\r")
     delim = _sniff(header_line, where, delimiter)
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     # no quotes and no lone CR (where the C parser would end a line): the C parser reads the
     # bytes, with no second copy of a large file in memory
     if b'"' not in body and _no_lone_cr(body):
-        del text
+        text = None
         fast = _read_regular(body, header_line.split(delim), delim, where, findings)
         if fast is not None:
             return fast
-        text = body.decode("utf-8")
-    return _read_irregular(text, delim, where, findings)
+    return _read_irregular(body.decode("utf-8") if text is None else text, delim, where,
+                           findings)
 
 
 def _read_regular(
