@@ -240,9 +240,10 @@ def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
     pandas' C parser; anything else takes the csv module, which locates every irregularity.
     """
     body, text, findings = _decode(data, where)  # checks the whole file is UTF-8
-    table = _read_text(body, text, where, delimiter, findings)
-    table.plain = (text is None and not body.translate(None, _PRINTABLE)  # C-speed passes
-                   and _no_lone_cr(body))
+    lines_end = _no_lone_cr(body)
+    table = _read_text(body, text, lines_end, where, delimiter, findings)
+    table.plain = (text is None and lines_end  # C-speed passes
+                   and not body.translate(None, _PRINTABLE))
     return table
 
 
@@ -250,9 +251,10 @@ _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"  # what a plain table holds
 _SOMETHING = re.compile(rb"[^ \t\n\r\x0b\x0c\x1c-\x1f]")  # what str.isspace() is not, in ASCII
 
 
-def _read_text(body: bytes, text: str | None, where: str, delimiter: str | None,
-               findings: list[Finding]) -> Table:
-    """`body` is UTF-8; `text` is its text, or None where it is ASCII (decoded on need)."""
+def _read_text(body: bytes, text: str | None, lines_end: bool, where: str,
+               delimiter: str | None, findings: list[Finding]) -> Table:
+    """`body` is UTF-8; `text` is its text, or None where it is ASCII (decoded on need);
+    `lines_end`: every CR in it ends a line."""
     if (_SOMETHING.search(body) is None) if text is None else (not text or text.isspace()):
         raise ReadError(Failure("file is empty: expected a header line and track rows", where))
     end = body.find(b"\n")
@@ -260,7 +262,7 @@ def _read_text(body: bytes, text: str | None, where: str, delimiter: str | None,
     delim = _sniff(header_line, where, delimiter)
     # no quotes and no lone CR (where the C parser would end a line): the C parser reads the
     # bytes, with no second copy of a large file in memory
-    if b'"' not in body and _no_lone_cr(body):
+    if b'"' not in body and lines_end:
         text = None
         fast = _read_regular(body, header_line.split(delim), delim, where, findings)
         if fast is not None:

@@ -100,10 +100,12 @@ def _column_checks(col: ColumnDef, uses: Mapping[str, ColumnUse | None], specs: 
     required = {t for t, use in uses.items() if use is not None and use.required}
     forbidden = {t for t, use in uses.items() if use is None}
     if required:
-        yield _Check("TM101", _judged(lambda t, v: v != "" or t not in required),
+        yield _Check("TM101", lambda raw, stripped, types: (
+                         (np.asarray(stripped, dtype=object) != "") | ~np.isin(types, list(required))),
                      lambda v, t: (f"{name} is empty; {t} requires it", "a value", None))
     if forbidden:
-        yield _Check("TM102", _judged(lambda t, v: v == "" or t not in forbidden),
+        yield _Check("TM102", lambda raw, stripped, types: (
+                         (np.asarray(stripped, dtype=object) == "") | ~np.isin(types, list(forbidden))),
                      lambda v, t: (f"{name} is {v!r}, but {who} {t} tracks have no {name}", "empty", ""))
     allowed = {t: use.values for t, use in uses.items() if use is not None and use.values}
     if allowed and col.kind in ("enum", "text"):
