@@ -84,3 +84,17 @@ def test_the_json_text_is_the_standard_librarys_byte_for_byte() -> None:
         assert jsondoc.dumps(document) == expected
 
     same()
+
+
+def test_a_finding_row_follows_the_fields_of_a_finding() -> None:
+    """The JSON report writes findings from rows; each value sits under its own field's name."""
+    import dataclasses
+
+    from trackmeta.checking.report import _FINDING_FIELDS, _row
+    from trackmeta.identity import TrackId
+
+    finding = trackmeta.Finding("TM104", "whitespace", trackmeta.Severity.ERROR, "m", "p", 2, "c",
+                                "v", "e", "f", 0, TrackId("human", "DNASE", "n", "."), (1, 3))
+    expected = dataclasses.asdict(finding) | {"severity": "error",
+                                             "track": finding.track._asdict(), "span": [1, 3]}
+    assert dict(zip(_FINDING_FIELDS, _row(finding), strict=True)) == expected

@@ -19,6 +19,13 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
+def _row(f: Finding) -> tuple[Any, ...]:
+    """A finding's values in the order of _FINDING_FIELDS, as the JSON report writes them."""
+    return (f.code, f.name, str(f.severity), f.message, f.path, f.line, f.column, f.value,
+            f.expected, f.fix, f.row, f.track._asdict() if f.track is not None else None,
+            list(f.span) if f.span is not None else None)
+
+
 @dataclass(frozen=True)
 class Report:
     findings: tuple[Finding, ...]
@@ -77,18 +84,16 @@ class Report:
         }
 
     def to_dict(self) -> dict[str, Any]:
+        return self._document([dict(zip(_FINDING_FIELDS, _row(f), strict=True))
+                               for f in self.findings])
+
+    def _document(self, findings: Any) -> dict[str, Any]:
         return {
             "trackmeta": __version__,
             "summary": self.summary(),
             "files": list(self.files),
             "organisms": dict(self.organisms),
-            "findings": [
-                {name: getattr(f, name) for name in _FINDING_FIELDS}
-                | {"severity": str(f.severity),
-                   "track": f.track._asdict() if f.track is not None else None,
-                   "span": list(f.span) if f.span is not None else None}
-                for f in self.findings
-            ],
+            "findings": findings,
             "failures": [asdict(f) for f in self.failures],
             "expectations": None if self.counts is None else [asdict(c) for c in self.counts],
             "baseline": None if self.baseline is None else {
@@ -125,6 +130,7 @@ class Report:
         if indent == 2:
             from trackmeta.render import jsondoc
 
-            return jsondoc.dumps(self.to_dict())
+            return jsondoc.dumps(self._document(jsondoc.Records(
+                _FINDING_FIELDS, [_row(f) for f in self.findings])))
         return json.dumps(escape.deep(self.to_dict(), escape.utf8), indent=indent,
                           ensure_ascii=False)

@@ -10,17 +10,40 @@ byte in a file name) is rare, so it is found by one scan of the text and then ma
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
 from trackmeta import escape
 
 
+@dataclass(frozen=True)
+class Records:
+    """A list of objects that all have these keys in this order (a report's findings): written
+    as json.dumps writes the list of dicts, without making the dicts."""
+
+    keys: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.keys, row, strict=True)) for row in self.rows]
+
+
 def dumps(document: Any) -> str:
     text = _encode(document, "", {})
     if escape.needs_utf8(text):
-        return json.dumps(escape.deep(document, escape.utf8), indent=2, ensure_ascii=False)
+        return json.dumps(escape.deep(_plain(document), escape.utf8), indent=2,
+                          ensure_ascii=False)
     return text
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Records):
+        return value.dicts()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _encode(value: Any, pad: str, keys: dict[tuple[str, str], str]) -> str:
@@ -45,6 +68,8 @@ def _encode(value: Any, pad: str, keys: dict[tuple[str, str], str]) -> str:
             else:
                 parts.append(lead + _encode(item, inner, keys))
         return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
+    if kind is Records:
+        return _records(value, pad, keys)
     if kind is list or kind is tuple:
         if not value:
             return "[]"
@@ -54,6 +79,21 @@ def _encode(value: Any, pad: str, keys: dict[tuple[str, str], str]) -> str:
                      if type(item) is str else _encode(item, inner, keys)) for item in value])
                 + "\n" + pad + "]")
     return _scalar(value)
+
+
+def _records(records: Records, pad: str, keys: dict[tuple[str, str], str]) -> str:
+    if not records.rows:
+        return "[]"
+    inner = pad + "  "
+    field = inner + "  "
+    leads = [f"{field}{encode_basestring(key)}: " for key in records.keys]
+    close = "\n" + inner + "}"
+    return "[\n" + ",\n".join([
+        inner + "{\n" + ",\n".join([
+            lead + (encode_basestring(item) if type(item) is str else "null" if item is None
+                    else int.__repr__(item) if type(item) is int else _encode(item, field, keys))
+            for lead, item in zip(leads, row, strict=True)]) + close
+        for row in records.rows]) + "\n" + pad + "]"
 
 
 def _scalar(value: Any) -> str:
