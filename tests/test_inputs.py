@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import trackmeta
-from tests.helpers import VALID, to_text, valid_lines
+from tests.helpers import VALID, run_cli, to_text, valid_lines
 from trackmeta.cli import main
 
 Write = Callable[..., Path]
@@ -24,8 +24,15 @@ def failure_of(path: Path | list[Path], **options: str) -> str:
     return report.failures[0].message
 
 
-def test_missing_file(tmp_path: Path) -> None:
-    assert "no such file" in failure_of(tmp_path / "nope.tsv")
+def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """From Python a path that does not exist raises (a Report with exit code 2 is easily
+    missed in a notebook); the command line reports it and exits 2 (#31)."""
+    with pytest.raises(FileNotFoundError, match=r"nope\.tsv"):
+        trackmeta.check(tmp_path / "nope.tsv")
+    reported = trackmeta.check(tmp_path / "nope.tsv", missing="report")
+    assert "no such file" in reported.failures[0].message
+    code, _, err = run_cli(capsys, "check", str(tmp_path / "nope.tsv"))
+    assert code == 2 and "nope.tsv" in err and "no such file" in err
 
 
 def test_directory_without_tables(tmp_path: Path) -> None:

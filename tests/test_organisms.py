@@ -89,8 +89,11 @@ def test_organism_from_manifest_and_from_official_file_name(tmp_path: Path) -> N
     shutil.copy(MOUSE, named)
     report = trackmeta.check(named)
     assert report.organisms == {str(named): "mouse"} and report.ok
-    # a declared organism wins over what the file name says
-    assert trackmeta.check(named, organism="human").organisms == {str(named): "human"}
+    # a declared organism that contradicts what the file name says is a usage error (#31)
+    from trackmeta.findings import UsageError
+
+    with pytest.raises(UsageError, match=r"is mouse metadata \(its name says so\), not human"):
+        trackmeta.check(named, organism="human")
 
 
 def test_unknown_organism_in_manifest_is_exit_2_at_its_line(tmp_path: Path) -> None:

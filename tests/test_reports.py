@@ -19,7 +19,7 @@ REPORT_SCHEMA = json.loads((REPO / "schemas/report/report.schema.json").read_tex
 @pytest.mark.parametrize("source", [EXAMPLE, VALID, [VALID, REPO / "missing.tsv"]],
                          ids=["findings", "clean", "failure"])
 def test_json_report_matches_its_schema(source: Path | list[Path]) -> None:
-    report = trackmeta.check(source, expect="table1")
+    report = trackmeta.check(source, expect="table1", missing="report")
     document = json.loads(render(report, "json"))
     jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(document)
     assert document["summary"]["exit_code"] == report.exit_code
@@ -33,7 +33,7 @@ def test_report_schema_is_a_valid_schema() -> None:
                     reason="../shared/data/formats/sarif-schema-2.1.0.json is absent")
 def test_sarif_matches_the_sarif_schema() -> None:
     schema = json.loads((SHARED / "formats/sarif-schema-2.1.0.json").read_text())
-    report = trackmeta.check([EXAMPLE, REPO / "missing.tsv"])
+    report = trackmeta.check([EXAMPLE, REPO / "missing.tsv"], missing="report")
     document = json.loads(render(report, "sarif"))
     jsonschema.Draft4Validator(schema).validate(document)
     results = document["runs"][0]["results"]

@@ -326,7 +326,10 @@ class RuleSelection:
     def __post_init__(self) -> None:
         for prefix in (*self.select, *self.ignore):
             if not any(code.startswith(prefix.upper()) for code in RULES):
-                raise ValueError(f"no rule code starts with {prefix!r} (see `trackmeta rules`)")
+                from trackmeta.words import did_you_mean
+
+                raise ValueError(f"no rule code starts with {prefix!r}{did_you_mean(prefix, RULES)}"
+                                 " (see `trackmeta rules`)")
         if not any(self.enabled(code) for code in RULES):
             raise ValueError("the selection runs no rule: --select names none, or --ignore "
                              "removes all it names")

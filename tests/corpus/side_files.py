@@ -92,7 +92,7 @@ SIDE_FILES = [
          "a FIFO (named pipe), not a regular file"),
     Side("baseline /dev/zero", _baseline(_dev_zero), "a character device, not a regular file"),
     Side("manifest output types a sequence", _manifest(_text("output_types: [RNA_SEQ]\n")),
-         "release manifest needs a mapping"),
+         "output_types must be a mapping"),
     Side("manifest repeats a key", _manifest(_text(
         "output_types:\n  CAGE: {units: Normalized read signal}\n"
         "  CAGE: {units: Normalized read signal}\n")),

@@ -1,8 +1,10 @@
 """Baselines: today's findings recorded so that a CI gate fails only on new ones.
 
-An entry names a finding by rule, file (relative to the baseline file), track identity, column
-and value, never by line: it survives row reordering and unrelated edits. Entries are counted, so
-one more identical defect is still new. The file is sorted, deterministic JSON.
+An entry names a finding by rule, file, track identity, column and value, never by line: it
+survives row reordering and unrelated edits. The file is named as it is inside its release (its
+path below the release directory, or its own name when given alone), so a release directory
+renamed or moved keeps every match. Entries are counted, so one more identical defect is still
+new. The file is sorted, deterministic JSON.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from typing import Any
 from trackmeta.findings import Finding
 from trackmeta.identity import TrackId
 
-FORMAT = 1
+FORMAT = 2  # 1: files named relative to the baseline's folder (read by their own names)
 Key = tuple[str, str, tuple[str, str, str, str] | None, str | None, str | None]
 
 
@@ -27,16 +29,20 @@ class BaselineError(ValueError):
     """A baseline file trackmeta cannot read (exit 2)."""
 
 
-def _file(path: str | None, root: Path) -> str:
+def release_name(path: str | None, roots: Mapping[str, str]) -> str:
+    """A file as its release names it: below its release directory, or its own name."""
     if path is None or path.startswith("<"):
         return path or ""
-    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+    root = roots.get(path)
+    if root is None:
+        return Path(path).name
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
 
 
-def key(finding: Finding, root: Path) -> Key:
+def key(finding: Finding, roots: Mapping[str, str]) -> Key:
     t = finding.track
     track = (t.organism, t.output_type, t.name, t.strand) if t is not None else None
-    return finding.code, _file(finding.path, root), track, finding.column, finding.value
+    return finding.code, release_name(finding.path, roots), track, finding.column, finding.value
 
 
 def _entry(k: Key, count: int) -> dict[str, Any]:
@@ -51,9 +57,9 @@ def _sort(k: Key) -> tuple[str, ...]:
     return (file, code, *(track or ("", "", "", "")), column or "", value or "")
 
 
-def record(findings: Iterable[Finding], root: Path) -> str:
-    """The baseline document for these findings, relative to `root` (the baseline's folder)."""
-    counts = Counter(key(f, root) for f in findings)
+def record(findings: Iterable[Finding], roots: Mapping[str, str]) -> str:
+    """The baseline document for these findings (`roots`: each file's release directory)."""
+    counts = Counter(key(f, roots) for f in findings)
     entries = [_entry(k, counts[k]) for k in sorted(counts, key=_sort)]
     return json.dumps({"trackmeta_baseline": FORMAT, "entries": entries}, indent=2,
                       ensure_ascii=False, sort_keys=True) + "\n"
@@ -68,7 +74,8 @@ def load(path: Path) -> Counter[Key]:
         document = load_json(path, "baseline")
     except SideFileError as exc:
         raise BaselineError(str(exc)) from None
-    if not isinstance(document, dict) or document.get("trackmeta_baseline") != FORMAT:
+    version = document.get("trackmeta_baseline") if isinstance(document, dict) else None
+    if version not in (1, FORMAT) or isinstance(version, bool):
         raise BaselineError(f"{path}: not a trackmeta baseline (format {FORMAT})")
     entries = document.get("entries", [])
     if not isinstance(entries, list):
@@ -80,7 +87,10 @@ def load(path: Path) -> Counter[Key]:
             ident = (None if track is None else
                      (track["organism"], track["output_type"], track["name"], track["strand"]))
             count = entry["count"]
-            key_ = (entry["code"], entry["file"], ident, entry["column"], entry["value"])
+            file = entry["file"]
+            if version == 1 and isinstance(file, str) and not file.startswith("<"):
+                file = Path(file).name  # format 1 named files from the baseline's folder
+            key_ = (entry["code"], file, ident, entry["column"], entry["value"])
         except (KeyError, TypeError):
             raise BaselineError(f"{path}: entry {number} is damaged") from None
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
@@ -98,22 +108,27 @@ class Applied:
     findings: tuple[Finding, ...]  # the new ones
     baselined: int
     fixed: tuple[Mapping[str, Any], ...]  # entries no longer found: the baseline can shrink
+    notes: tuple[str, ...] = ()  # entries set aside, and why
 
 
-def apply(findings: Iterable[Finding], baseline: Counter[Key], root: Path,
-          files: Iterable[str], present: Collection[TrackId | None] = ()) -> Applied:
+def apply(findings: Iterable[Finding], baseline: Counter[Key], roots: Mapping[str, str],
+          files: Iterable[str], present: Collection[TrackId | None] = (),
+          enabled: Callable[[str], bool] = lambda code: True) -> Applied:
     """The findings the baseline does not hold; entries of the checked `files` (and of the
-    release level) that no finding matched are `fixed`. A finding whose track was renamed only
-    where its name embeds a term (what `fix` does with a replaced CURIE) matches the entry of
-    the old name, when no track of that name is `present` any more and the match is the only
-    one: the finding moved, it is not new."""
-    checked = {_file(f, root) for f in files} | {""}
-    left = Counter({k: n for k, n in baseline.items() if k[1] in checked})
+    release level) that no finding matched are `fixed`. Entries of a rule not `enabled` (ignored
+    or not selected) or of a file not checked are set aside with a note: neither matched nor
+    fixed. A finding whose track was renamed only where its name embeds a term (what `fix`
+    does with a replaced CURIE) matches the entry of the old name, when no track of that name
+    is `present` any more and the match is the only one: the finding moved, it is not new."""
+    checked = {release_name(f, roots) for f in files} | {""}
+    off = sum(n for k, n in baseline.items() if not enabled(k[0]))
+    elsewhere = sorted({k[1] for k, n in baseline.items() if enabled(k[0]) and k[1] not in checked})
+    left = Counter({k: n for k, n in baseline.items() if k[1] in checked and enabled(k[0])})
     new: list[Finding] = []
     unmatched: list[tuple[Finding, Key]] = []
     baselined = 0
     for f in findings:
-        k = key(f, root)
+        k = key(f, roots)
         if left[k] > 0:
             left[k] -= 1
             baselined += 1
@@ -133,7 +148,15 @@ def apply(findings: Iterable[Finding], baseline: Counter[Key], root: Path,
             new.append(f)
     fixed = tuple(_entry(k, n) for k, n in sorted(left.items(), key=lambda kv: _sort(kv[0]))
                   if n > 0)
-    return Applied(tuple(new), baselined, fixed)
+    notes = []
+    if off:
+        notes.append(f"{off} baseline entr{'y' if off == 1 else 'ies'} of rules this run does "
+                     "not check (ignored or not selected) set aside: kept in the baseline, "
+                     "neither matched nor fixed")
+    if elsewhere:
+        shown = ", ".join(elsewhere[:5]) + (", ..." if len(elsewhere) > 5 else "")
+        notes.append(f"baseline entries for files this run did not check set aside: {shown}")
+    return Applied(tuple(new), baselined, fixed, tuple(notes))
 
 
 _CURIE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+:\d+")

@@ -125,6 +125,7 @@ class _Run:
     notes: list[str] = field(default_factory=list)
     locators: dict[str, Locator] = field(default_factory=dict)
     distincts: dict[str, Distinct] = field(default_factory=dict)  # each table's shared codes
+    roots: dict[str, str] = field(default_factory=dict)  # a file's release directory
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,10 @@ def _options(specs: Specs | None, organism: Any, select: Sequence[str], ignore: 
 
 
 def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_bytes: int,
-          tell: Callable[[str, int, int], None]) -> None:
+          tell: Callable[[str, int, int], None], missing: str) -> None:
     """Every input as a Table with the manifest of its release directory; what cannot be read
-    becomes a failure, and the other inputs are still read."""
+    becomes a failure, and the other inputs are still read. A path that does not exist raises
+    FileNotFoundError where `missing` is "raise" (a Python call), or is a failure ("report")."""
     import pandas as pd
 
     from trackmeta.checking.release import Manifest
@@ -181,6 +183,13 @@ def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_
         return
     paths = paths_argument(source, "check", "a path, a sequence of paths, a pandas DataFrame, "
                            "the AlphaGenome SDK's OutputMetadata or the Atlas's scorer metadata")
+    if missing == "raise":
+        import errno
+        import os
+
+        for path in paths:
+            if str(path) != "-" and not os.path.lexists(path):
+                raise FileNotFoundError(errno.ENOENT, "no such file or directory", str(path))
     inputs = expand_paths(Path(p) for p in paths)
     run.failures.extend(inputs.failures)
     run.notes.extend(f"{below}: a subdirectory holding tables, not searched (give it as a path "
@@ -191,6 +200,8 @@ def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_
         run.failures.extend(manifest.failures)
     for number, path in enumerate(inputs.files):
         tell(f"reading {path.name}", number, 2 * len(inputs.files) + 1)
+        if path in inputs.root_of:
+            run.roots[str(path)] = str(inputs.root_of[path])
         try:
             run.loaded.append((read_path(path, delimiter, max_input_bytes),
                                inputs.manifest_of.get(path)))
@@ -211,8 +222,10 @@ def _check_tables(run: _Run, options: _Options, output_type: str | None,
     for number, (read, manifest_path) in enumerate(run.loaded):
         table = drop_padding(read)
         stated = run.manifests[manifest_path].organism if manifest_path is not None else None
-        chosen = (options.declared or stated or organisms.stated_by_file(table.path, base)
-                  or base.organism)
+        try:
+            chosen = organisms.chosen_for(table.path, options.declared, stated, base)
+        except organisms.OrganismError as exc:
+            raise UsageError(str(exc)) from None
         tspecs = base.for_organism(chosen.name)
         tell(f"checking {Path(table.path).name} ({len(table.frame):,} rows)",
              len(run.loaded) + number, 2 * len(run.loaded) + 1)
@@ -324,8 +337,9 @@ def _report(run: _Run, options: _Options, tally: _Tally, counts: tuple[Count, ..
         from trackmeta.checking import baseline as baselines
 
         present = {track for locator in run.locators.values() for track in locator.tracks()}
-        applied = baselines.apply(kept, options.recorded, Path(str(baseline)).resolve().parent,
-                                  [t.path for t, _ in run.loaded], present)
+        applied = baselines.apply(kept, options.recorded, run.roots,
+                                  [t.path for t, _ in run.loaded], present,
+                                  options.selection.enabled)
         kept = list(applied.findings)
     base = options.base
     return Report(
@@ -349,7 +363,8 @@ def _report(run: _Run, options: _Options, tally: _Tally, counts: tuple[Count, ..
         ontologies=tuple(options.resolver.releases()),
         vocabularies=tuple(options.resolver.words.used()),
         matrix=_matrix(run, kept),
-        notes=tuple(run.notes),
+        notes=tuple(run.notes) + (applied.notes if applied is not None else ()),
+        roots=dict(run.roots),
     )
 
 
@@ -370,6 +385,7 @@ def check(
     specs: Specs | None = None,
     max_input_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[str, int, int], None] | None = None,
+    missing: str = "raise",
 ) -> Report:
     """Validate metadata (paths, a release directory, a DataFrame or the AlphaGenome SDK's
     OutputMetadata) and return a Report.
@@ -383,12 +399,13 @@ def check(
     files it matches; `baseline` (a file made by `trackmeta baseline`) leaves out the findings
     it records. A file (or stdin, `-`) of more than
     `max_input_bytes`, after decompression, is a failure. `progress(step, done, total)` is told
-    of each step.
+    of each step. A path that does not exist raises FileNotFoundError (`missing="report"`
+    makes it a failure of the Report instead, as the command line reports it).
     """
     tell = progress or (lambda step, done, total: None)
     options = _options(specs, organism, select, ignore, expect, fail_on, ontologies, baseline)
     run = _Run()
-    _load(source, run, options.base, delimiter, max_input_bytes, tell)
+    _load(source, run, options.base, delimiter, max_input_bytes, tell, missing)
     _check_tables(run, options, output_type, tell)
     tell("release checks", 2 * len(run.loaded), 2 * len(run.loaded) + 1)
     _check_across(run)

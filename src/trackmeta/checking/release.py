@@ -93,10 +93,12 @@ class Manifest:
                     f"manifest declares unknown organism {named!r}; choose from {choices}",
                     where, line=line, column="organism"),))
         types = keys.get("output_types")
-        if types is None or not isinstance(types[1], yaml.MappingNode):
+        if types is None:
+            return cls(path, organism, (), ())  # a manifest may declare the organism alone
+        if not isinstance(types[1], yaml.MappingNode):
             return cls(path, organism, (), (Failure(
-                "release manifest needs a mapping `output_types: {TYPE: {units, resolution}}`",
-                where, line=1),))
+                "output_types must be a mapping `output_types: {TYPE: {units, resolution}}`",
+                where, line=types[0], column="output_types"),))
         shape = _shape_problem(types[1])
         if shape is not None:
             return cls(path, organism, (), (Failure(shape[1], where, line=shape[0]),))

@@ -47,6 +47,7 @@ class Report:
     matrix: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
     vocabularies: tuple[Mapping[str, Any], ...] = ()  # the word lists this run consulted
     notes: tuple[str, ...] = ()  # what the run did not look at, said so it is not assumed
+    roots: Mapping[str, str] = field(default_factory=dict)  # a file's release directory
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -24,7 +25,28 @@ __all__ = ["build_parser", "entry", "main"]
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_FAILURE, f"trackmeta: error: {message}\n")
+        self.exit(EXIT_FAILURE, f"trackmeta: error: {message}{self._close_match(message)}\n")
+
+    def _close_match(self, message: str) -> str:
+        """A command or option mistyped: the one meant, where one is close."""
+        from trackmeta.words import did_you_mean
+
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice is not None:
+            return did_you_mean(choice[1], re.findall(r"'([^']*)'", choice[2]))
+        unknown = re.match(r"unrecognized arguments: (-\S+)", message)
+        if unknown is None:
+            return ""
+        options = {o for parser in self._parsers() for o in parser._option_string_actions}
+        return did_you_mean(unknown[1].split("=", 1)[0], options)
+
+    def _parsers(self) -> list[argparse.ArgumentParser]:
+        """This parser and its subcommands' parsers."""
+        found: list[argparse.ArgumentParser] = [self]
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found.extend(action.choices.values())
+        return found
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

@@ -42,14 +42,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return error(problem)
     options = replace(settings, baseline=None).check_options()  # record all, not what is new
     report = check(args.paths, output_type=args.output_type, delimiter=args.delimiter,
-                   **options)
+                   missing="report", **options)
     for failure in report.failures:
         where = ":".join(str(p) for p in (failure.path, failure.line) if p is not None)
         error(f"{where}: {failure.message}")
     if report.failures:
         return error("nothing recorded: every input must be read to make a baseline")
     try:
-        write_atomic_text(output, baseline.record(report.findings, output.resolve().parent))
+        write_atomic_text(output, baseline.record(report.findings, report.roots))
     except OSError as exc:
         return error(f"cannot write {output}: {exc.strerror}")
     by_rule = Counter(f.code for f in report.findings)

@@ -38,7 +38,11 @@ def run_rule(args: argparse.Namespace, settings: Settings) -> int:
 
     r = find_rule(args.code)
     if r is None:
-        return error(f"no rule {args.code!r} (see `trackmeta rules`)")
+        from trackmeta.rules import RULES
+        from trackmeta.words import did_you_mean
+
+        return error(f"no rule {args.code!r}{did_you_mean(args.code, RULES)} "
+                     "(see `trackmeta rules`)")
     say(f"{r.code} {r.name} (default severity: {r.severity})\n\n"
         f"What it does\n  {r.summary}\n\nWhy is this bad?\n  {r.why}\n\n"
         f"Example\n  {r.example}\n\nUse instead\n  {r.fix}")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trackmeta.findings import UsageError
 from trackmeta.identity import TrackId
 
 
@@ -41,13 +42,16 @@ class ReleaseDiff:
         }
 
 
-def _tracks(paths: Sequence[str | Path], organism: Any) -> dict[TrackId, dict[str, str]]:
-    """Every track of a release by identity (a repeated identity gets `#2`, `#3` appended)."""
+def _tracks(paths: Sequence[str | Path], organism: Any, organisms: set[str]
+            ) -> dict[TrackId, dict[str, str]]:
+    """Every track of a release by identity (a repeated identity gets `#2`, `#3` appended);
+    the organisms its files are read as go into `organisms`."""
     from trackmeta.checking.output_types import default_type, row_types
+    from trackmeta.checking.release import Manifest
     from trackmeta.io.readers import expand_paths, read_path
     from trackmeta.io.table import ReadError, drop_padding
     from trackmeta.specs.model import default_specs
-    from trackmeta.specs.organism import find, stated_by_file
+    from trackmeta.specs.organism import OrganismError, chosen_for, find
 
     base = default_specs()
     inputs = expand_paths(Path(p) for p in paths)
@@ -59,8 +63,13 @@ def _tracks(paths: Sequence[str | Path], organism: Any) -> dict[TrackId, dict[st
             table = drop_padding(read_path(path))
         except ReadError as exc:
             raise ValueError(f"{exc.failure.path}: {exc.failure.message}") from None
-        chosen = (find(organism, base) if organism is not None
-                  else stated_by_file(table.path, base) or base.organism)
+        manifest = inputs.manifest_of.get(path)
+        try:
+            chosen = chosen_for(table.path, find(organism, base) if organism is not None else None,
+                                Manifest.read(manifest, base).organism if manifest else None, base)
+        except OrganismError as exc:
+            raise UsageError(str(exc)) from None
+        organisms.add(chosen.name)
         specs = base.for_organism(chosen.name)
         types, _ = row_types(table, default_type(table.path, None, specs), specs)
         frame = table.frame
@@ -115,7 +124,13 @@ def diff(old: Sequence[str | Path] | str | Path, new: Sequence[str | Path] | str
     """Compare two releases (tables or release directories, in any format `check` reads)."""
     olds = [old] if isinstance(old, (str, Path)) else list(old)
     news = [new] if isinstance(new, (str, Path)) else list(new)
-    before, after = _tracks(olds, organism), _tracks(news, organism)
+    was: set[str] = set()
+    now: set[str] = set()
+    before, after = _tracks(olds, organism, was), _tracks(news, organism, now)
+    if was and now and was != now:
+        raise UsageError(f"{', '.join(map(str, olds))} is {' and '.join(sorted(was))} metadata "
+                         f"and {', '.join(map(str, news))} is {' and '.join(sorted(now))}: a "
+                         "diff compares two releases of one organism")
     pairs = {ident: ident for ident in set(before) & set(after)}
     pairs.update(_renamed(before, after, pairs))
     added = tuple(sorted(set(after) - set(pairs.values())))

@@ -49,6 +49,7 @@ class Inputs:
     manifests: list[Path]
     failures: list[Failure]
     unsearched: list[Path] = field(default_factory=list)  # subdirectories holding tables
+    root_of: dict[Path, Path] = field(default_factory=dict)  # a file's release directory
 
 
 STDIN = "-"
@@ -67,9 +68,33 @@ def expand_paths(paths: Iterable[Path]) -> Inputs:
             problem = describe_unreadable(path)
             if problem is None:
                 inputs.files.append(path)
+                _release_of(path, inputs)
             else:
                 inputs.failures.append(Failure(problem, str(path)))
     return inputs
+
+
+def _manifest_in(directory: Path, inputs: Inputs) -> Path | None:
+    """The directory's release manifest, once per run; an unusable one is a failure."""
+    named = [p for p in (directory / "manifest.yaml", directory / "manifest.yml")
+             if os.path.lexists(p)]
+    for unusable in (p for p in named if describe_unreadable(p) is not None):
+        failure = Failure(f"release manifest: {describe_unreadable(unusable)}", str(unusable))
+        if failure not in inputs.failures:
+            inputs.failures.append(failure)
+    manifest = next((p for p in named if describe_unreadable(p) is None), None)
+    if manifest is not None and manifest not in inputs.manifests:
+        inputs.manifests.append(manifest)
+    return manifest
+
+
+def _release_of(path: Path, inputs: Inputs) -> None:
+    """A file given alone that sits in a release directory (one with a manifest) is read as
+    part of that release: its manifest applies, and the directory is its root."""
+    manifest = _manifest_in(path.parent, inputs)
+    if manifest is not None:
+        inputs.manifest_of[path] = manifest
+        inputs.root_of[path] = path.parent
 
 
 def _expand_directory(path: Path, inputs: Inputs) -> None:
@@ -82,14 +107,10 @@ def _expand_directory(path: Path, inputs: Inputs) -> None:
             found.append(entry)
         elif not entry.is_dir():
             inputs.failures.append(Failure(problem, str(entry)))
-    named = [p for p in (path / "manifest.yaml", path / "manifest.yml") if os.path.lexists(p)]
-    for unusable in (p for p in named if describe_unreadable(p) is not None):
-        inputs.failures.append(Failure(
-            f"release manifest: {describe_unreadable(unusable)}", str(unusable)))
-    manifest = next((p for p in named if describe_unreadable(p) is None), None)
+    manifest = _manifest_in(path, inputs)
     if manifest is not None:
-        inputs.manifests.append(manifest)
         inputs.manifest_of.update(dict.fromkeys(found, manifest))
+    inputs.root_of.update(dict.fromkeys(found, path))
     below = [e.name for e in sorted(path.iterdir()) if e.is_dir() and not e.name.startswith(".")]
     if found:
         inputs.unsearched.extend(path / name for name in below if _holds_tables(path / name))
@@ -336,16 +357,26 @@ def _read_irregular(text: str, delim: str, where: str, findings: list[Finding]) 
         _, end, header = next(parsed)
         width = len(header)
         start = end + 1
+        blank: list[Finding] = []  # blank lines: findings only when a row follows them
         for row, (start, end, record) in enumerate(parsed):
             if len(record) == width:
+                findings.extend(blank)
+                blank.clear()
                 records.append(record)
                 rows.append(row)
                 lines.append(start)
             else:
+                empty = not any(field.strip() for field in record)
                 what = "a blank line" if not record else f"{len(record)} fields"
-                findings.append(rule("TM004").finding(
+                ragged = rule("TM004").finding(
                     f"row has {what}; the header has {width} columns; the row is not checked",
-                    value=str(len(record)), expected=str(width), row=row, line=start))
+                    value=str(len(record)), expected=str(width), row=row, line=start)
+                if empty:
+                    blank.append(ragged)  # the blank lines editors leave at the end are none
+                else:
+                    findings.extend(blank)
+                    blank.clear()
+                    findings.append(ragged)
             start = end + 1
     except csv.Error as exc:
         last = text.count("\n") + 1

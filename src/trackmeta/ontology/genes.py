@@ -134,7 +134,9 @@ class GeneNames:
             if len(named) == 1:
                 meant = named[0].upper() if self.written == "upper" else named[0]
                 return Target("date", f"{value!r} is a spreadsheet's date made of a gene symbol: "
-                                      f"{stem.upper()}{day}, now {meant}", meant)
+                                      f"{stem.upper()}{day}"
+                                      + (f", now {meant}" if meant != f"{stem.upper()}{day}" else ""),
+                                      meant)
         return None
 
     def _unknown(self, value: str, modified: re.Match[str] | None) -> Target:

@@ -45,7 +45,9 @@ def render(report: Report) -> str:
                 "classname": path, "time": "0"})
             if _fails(report, f):
                 failure = ET.SubElement(case, "failure", {"message": f.message, "type": f.code})
-                failure.text = f"value: {f.value!r}\nexpected: {f.expected}\nfix: {f.fix}"
+                failure.text = "\n".join(f"{label}: {shown}" for label, shown in (
+                    ("value", repr(f.value) if f.value is not None else None),
+                    ("expected", f.expected), ("fix", f.fix)) if shown is not None)
             else:
                 ET.SubElement(case, "skipped", {"message": f"{f.severity}: {f.message}"})
         ET.SubElement(suite, "system-out").text = ""

@@ -115,7 +115,8 @@ def _entry(entry: object) -> str:
     if not isinstance(entry, dict):
         return str(entry)
     track = entry.get("track") or {}
-    name = f" {track.get('output_type')} {track.get('name')!r}" if track else ""
+    name = (f" {track.get('output_type')} {track.get('name')!r} (strand {track.get('strand')!r})"
+            if track else "")
     return f"{entry['code']} {entry['file']}{name} {entry.get('column') or ''} {entry.get('value')!r}"
 
 

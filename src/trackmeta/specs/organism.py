@@ -42,14 +42,25 @@ def metadata_specs(metadata: Any, organism: Any) -> Specs:
     states, unless named; a name that contradicts the file is an OrganismError naming both
     (mouse metadata is never counted as human)."""
     specs = default_specs()
-    stated = stated_by_file(str(metadata), specs) if isinstance(metadata, (str, Path)) else None
-    if stated is None:
+    if not isinstance(metadata, (str, Path)):
         return organism_specs(organism)
-    if organism is not None and find(organism, specs).name != stated.name:
-        raise OrganismError(f"{metadata} is {stated.name} metadata (its name says so), not "
-                            f"{find(organism, specs).name}: pass --organism {stated.name}, or "
-                            f"the {find(organism, specs).name} metadata")
-    return specs.for_organism(stated.name)
+    declared = find(organism, specs) if organism is not None else None
+    return specs.for_organism(chosen_for(str(metadata), declared, None, specs).name)
+
+
+def chosen_for(path: str, declared: OrganismSpec | None, manifest: OrganismSpec | None,
+               specs: Specs) -> OrganismSpec:
+    """The organism a file is read as: the one declared (an argument or flag), else its release
+    manifest's, else the one its official name states, else the default. A declared organism
+    that contradicts the file's own statement is an OrganismError naming both: mouse metadata
+    is never checked as human."""
+    stated = manifest or stated_by_file(path, specs)
+    if declared is not None and stated is not None and declared.name != stated.name:
+        how = "its release manifest says so" if manifest is not None else "its name says so"
+        raise OrganismError(f"{path} is {stated.name} metadata ({how}), not {declared.name}, "
+                            f"the organism given: name {stated.name}, or give the "
+                            f"{declared.name} metadata")
+    return declared or stated or specs.organism
 
 
 def stated_by_file(path: str, specs: Specs) -> OrganismSpec | None:
