@@ -135,7 +135,10 @@ def _codes(value: Any, where: str) -> tuple[str, ...]:
     codes = tuple(v.strip().upper() for v in value if v.strip())
     for code in codes:
         if not any(r.startswith(code) for r in RULES):
-            raise SettingsError(f"{where}: no rule code starts with {code!r}")
+            from trackmeta.words import did_you_mean
+
+            raise SettingsError(f"{where}: no rule code starts with {code!r}"
+                                f"{did_you_mean(code, RULES)}")
     return codes
 
 
