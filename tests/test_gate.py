@@ -119,3 +119,26 @@ def test_a_mistyped_name_gets_the_one_meant(argv: tuple[str, ...], meant: str,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, *argv)
     assert code == 2 and f"did you mean {meant}?" in err
+
+
+def test_fix_applies_what_check_offers_on_a_csv_saved_by_excel(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((FIXTURES / "valid.tsv").read_text()), delimiter="\t"))
+    at = rows[0].index("genetically_modified")
+    for row in rows[1:]:
+        row[at] = row[at].upper()  # Excel writes booleans as FALSE and TRUE
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    table = tmp_path / "excel.csv"
+    table.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode())
+    found = trackmeta.check(table).findings
+    assert {f.code for f in found} >= {"TM007", "TM103"}
+    assert all(f.fix == "False" for f in found if f.code == "TM103" and f.value == "FALSE")
+    repair = trackmeta.fix(table)
+    assert repair.left == ()
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_bytes(repair.files[0].fixed or b"")
+    assert not fixed.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert {f.code for f in trackmeta.check(fixed).findings} == set()

@@ -37,7 +37,7 @@ def test_mouse_fixture_is_clean_as_mouse_and_flagged_as_human() -> None:
         (5, "biosample_type", "TM210"),         # 416B too
     ]
     (hint,) = [f for f in as_human.findings if f.code == "TM008"]
-    assert hint.fix == "mouse" and "--organism mouse" in hint.message
+    assert hint.fix is None and "--organism mouse" in hint.message  # advice, not a cell value
 
 
 @pytest.mark.parametrize("stage, organism, ok", [

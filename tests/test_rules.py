@@ -253,3 +253,43 @@ def test_every_rule_is_documented_with_a_stable_code_and_kebab_name() -> None:
         assert re.fullmatch(r"TM[0-4]\d\d", code) and r.code == code
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.name)
         assert all(text.strip() for text in (r.summary, r.why, r.example, r.fix)), code
+
+
+def _table_cases() -> list[Case]:
+    """The failing cases that are tables `fix` can edit (no manifest, no option fix lacks)."""
+    return [c for c in CASES if c.outcome == "fail" and c.manifest is None
+            and "output_type" not in c.options and "expect" not in c.options
+            and c.name.endswith((".tsv", ".csv"))]
+
+
+@pytest.mark.parametrize("case", _table_cases(), ids=lambda c: c.code)
+def test_fix_applies_every_fix_check_proposes(case: Case, tmp_path: Path) -> None:
+    """Parity over the rule catalogue (#31): a finding's fix is an edit `fix` makes, and what
+    `fix` does not edit, at warning or error, is listed as left for a person."""
+    path = tmp_path / case.name
+    content = case.make()
+    path.write_bytes(content) if isinstance(content, bytes) else path.write_text(
+        content, encoding="utf-8")
+    ontologies = ({"CL": FIXTURES / "ontologies" / case.options["cl"]}
+                  if "cl" in case.options else None)
+    report = trackmeta.check(path, organism=case.options.get("organism"), ontologies=ontologies)
+    repair = trackmeta.fix(path, organism=case.options.get("organism"), ontologies=ontologies)
+    # an output type is written as the table writes the others (OutputType.RNA_SEQ)
+    edits = {(e.row, e.column): e.new.removeprefix("OutputType.") for e in repair.edits}
+    for finding in report.findings:
+        if finding.fix is not None:
+            assert edits.get((finding.row, finding.column)) == finding.fix, finding
+        elif finding.severity >= trackmeta.Severity.WARNING and finding.code != "TM007":
+            # a new term settles what its name and biosample_name must be
+            touched = {(finding.row, finding.column), (finding.row, "ontology_curie")} & set(edits)
+            assert touched or finding in repair.left, finding
+    if any(f.code == "TM007" for f in report.findings):
+        assert repair.files[0].fixed is not None
+        assert not repair.files[0].fixed.startswith(b"\xef\xbb\xbf")
+
+
+def test_every_rule_with_a_fix_has_a_case_fix_can_apply() -> None:
+    from trackmeta.curation.fix import REPAIRED
+
+    covered = {c.code for c in _table_cases()}
+    assert set(REPAIRED) - covered == set()

@@ -40,8 +40,7 @@ def name_curie_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
             continue
         yield rule("TM301").finding(
             f"name {name!r} embeds {inside.group(1)} but ontology_curie is {term}",
-            column="name", value=str(name), expected=str(term),
-            fix=str(name).replace(inside.group(1), str(term)), row=int(distinct.rows[position]))
+            column="name", value=str(name), expected=str(term), row=int(distinct.rows[position]))
 
 
 def pairing_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:

@@ -38,11 +38,11 @@ def reconcile(findings: Iterable[Finding]) -> list[Finding]:
             chosen[key] = f
     out: list[Finding] = []
     for f in found:
+        if f.code == NAME_EMBEDS_TERM and f.row is not None:
+            out.append(_name_fix(f, chosen.get((f.row, "ontology_curie"))))
+            continue
         if f.row is None or f.column is None or f.fix is None:
             out.append(f)
-            continue
-        if f.code == NAME_EMBEDS_TERM:
-            out.append(_name_fix(f, chosen.get((f.row, "ontology_curie"))))
             continue
         winner = chosen[(f.row, f.column)]
         out.append(f if winner.fix == f.fix else dataclasses.replace(

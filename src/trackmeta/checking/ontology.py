@@ -55,7 +55,7 @@ class OntologyJudge:
             yield rule("TM204").finding(
                 res.message + (f"; {name!r} is {', '.join(guesses)}" if guesses else ""),
                 column="ontology_curie", value=res.curie,
-                expected=f"a term of {res.release}", fix=guesses[0] if len(guesses) == 1 else None)
+                expected=guesses[0] if len(guesses) == 1 else f"a term of {res.release}")
         elif res.status == "obsolete":
             same = res.replacement is not None and res.replacement_label is not None
             yield rule("TM205").finding(
@@ -110,7 +110,7 @@ class OntologyJudge:
             yield rule("TM213").finding(
                 f"biosample_name {name!r} is {res.curie}'s name in {res.release} "
                 f"('{res.label}'), written otherwise",
-                column="biosample_name", value=name, expected=res.label, fix=res.label)
+                column="biosample_name", value=name, expected=res.label)
             return
         yield rule("TM208").finding(
             f"biosample_name {name!r} is not the name {res.release} gives {res.curie} "
@@ -137,7 +137,7 @@ class OntologyJudge:
         if variant is not None:
             yield rule("TM213").finding(
                 f"biosample_name {name!r} is {variant}; {res.curie} is '{label}'",
-                column="biosample_name", value=name, expected=label, fix=label)
+                column="biosample_name", value=name, expected=label)
             return
         for release, old_label, old_synonyms in self.resolver.older_names(res.curie):
             if name == _live_label(old_label) or name in old_synonyms:

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             where = ":".join(str(p) for p in (finding.path, finding.line) if p is not None)
             say(f"needs a person: {where}:{finding.column} {finding.code} {finding.message}",
                 file=sys.stderr)
-        rows = len({(e.path, e.row) for e in repair.edits})
+        rows = len({(e.path, e.row) for e in repair.edits if e.row >= 0})
         say(f"{counted(len(repair.edits), 'edit')} on {counted(rows, 'row')} in "
             f"{counted(len(changed), 'file')}; {counted(len(repair.left), 'finding')} left for "
             "a person", file=sys.stderr)

@@ -1,14 +1,16 @@
 """Safe repair: the fixes that need no judgement, as one coherent edit per row, written to copies
 (or in place, atomically, with a backup) and shown as a unified diff that `patch` applies.
 
-What is repaired: an obsolete term with exactly one live replacement in the same ontology, and a
-merged id (TM205), the GTEx remap (TM211); with the new term, the CURIE a track name embeds and a
-biosample_name that is not a name of the new term. Also surrounding whitespace (TM104), an output
-type spelt other than by its name (TM005), a biosample_name that is a non-exact synonym (TM209),
-copy-paste characters (TM012) and ChIP targets and histone marks spelt otherwise (TM108-TM110).
-A naming variant (TM213) is an info, not a defect: left as written. Anything that needs a person
-(a `consider`-only or cross-ontology replacement, a name that does not match its term) is listed
-with its finding, never guessed.
+`fix` applies every fix `check` proposes (a finding's `fix` is proposed only when certain; a test
+holds the two together over the rule catalogue): an obsolete term with exactly one live
+replacement in the same ontology, and a merged id (TM205); the GTEx remap (TM211); a CURIE
+written otherwise (TM201-TM203); with the new term, the CURIE a track name embeds and a
+biosample_name that is not a name of the new term. Also surrounding whitespace (TM104), an
+allowed value but for case (TM103), an output type spelt other than by its name (TM005), a
+non-exact synonym or former label as biosample_name (TM209, TM208), units and resolution that
+differ from Table 1 (TM401, TM402), copy-paste characters (TM012), ChIP targets and histone
+marks spelt otherwise (TM108-TM110), and a byte order mark (TM007). Every other error and warning
+is listed as left for a person, never guessed; infos are advice, left as written.
 """
 
 from __future__ import annotations
@@ -23,16 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trackmeta.findings import Finding, paths_argument
+from trackmeta.findings import Finding, Severity, paths_argument
 from trackmeta.io.lines import physical, records
 from trackmeta.ontology.resolver import Resolver
 
-REPAIRED = ("TM012", "TM104", "TM005", "TM108", "TM109", "TM110", "TM205", "TM209", "TM211")
-FOR_A_PERSON = ("TM107", "TM110", "TM204", "TM205", "TM208", "TM210", "TM211", "TM301", "TM302")
 # a new value for the cell
-_CELL_FIXES = ("TM012", "TM104", "TM209", "TM005", "TM108", "TM109", "TM110")
+_CELL_FIXES = ("TM012", "TM104", "TM103", "TM209", "TM208", "TM005", "TM108", "TM109", "TM110",
+               "TM401", "TM402")
 _NAMED_IN_TRACK = ("transcription_factor", "histone_mark")  # what a track name ends with
-_TERM_FIXES = ("TM211", "TM205")  # precedence for a new ontology_curie
+_TERM_FIXES = ("TM211", "TM205", "TM201", "TM202", "TM203")  # precedence for a new ontology_curie
+_BOM = "TM007"
+REPAIRED = (*_CELL_FIXES, *_TERM_FIXES, _BOM)
 
 
 class RepairError(ValueError):
@@ -80,7 +83,7 @@ class Repair:
     def to_dict(self) -> dict[str, Any]:
         return {
             "summary": {"files": len(self.files), "edits": len(self.edits),
-                        "rows": len({(e.path, e.row) for e in self.edits}),
+                        "rows": len({(e.path, e.row) for e in self.edits if e.row >= 0}),
                         "left": len(self.left)},
             "edits": [e.__dict__ for e in self.edits],
             "left": [{"code": f.code, "path": f.path, "line": f.line, "row": f.row,
@@ -126,6 +129,8 @@ def fix(paths: str | Path | Sequence[str | Path], *, organism: Any = None,
         findings = by_file.get(str(path), [])
         frame = read_path(path).frame
         edits, left = _plan(str(path), findings, names, frame)
+        if any(f.code == _BOM for f in findings):
+            edits.insert(0, Edit(str(path), 1, -1, "", "\ufeff", "", _BOM))
         fixed, diff = _apply(path, edits)
         out.append(FileRepair(str(path), tuple(edits), tuple(left), diff, fixed))
     return Repair(tuple(out))
@@ -137,7 +142,7 @@ def _plan(path: str, findings: Iterable[Finding], names: Resolver,
     left: list[Finding] = []
     for f in findings:
         if f.row is None or f.column is None:
-            if f.code in FOR_A_PERSON:
+            if f.severity >= Severity.WARNING and f.code != _BOM:
                 left.append(f)
             continue
         rows[f.row].append(f)
@@ -175,7 +180,7 @@ def _row(path: str, row: int, found: list[Finding], names: Resolver, values: Map
                 propose("name", name, name[:-len(f.value)] + new, f.code)
     term_fix = next((f for code in _TERM_FIXES for f in found
                      if f.code == code and f.column == "ontology_curie" and f.fix), None)
-    left = [f for f in found if f.code in FOR_A_PERSON and f is not term_fix
+    left = [f for f in found if f.severity >= Severity.WARNING and f is not term_fix
             and not (f.code in _CELL_FIXES and f.fix)
             and not (f.code == "TM301" and term_fix is not None)
             and not (f.code == "TM208" and term_fix is not None)
@@ -210,7 +215,9 @@ def _apply(path: Path, edits: Sequence[Edit]) -> tuple[bytes | None, str]:
     if data[:4] == b"PAR1":
         return _apply_parquet(data, edits), _cells_diff(str(path), edits)
     text = data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
-    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    dropped = any(e.reason == _BOM for e in edits)
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") and not dropped else ""
+    edits = [e for e in edits if e.reason != _BOM]
     lines = physical(text)  # the reader's lines: an edit lands on the line its finding names
     header_line = lines[0].rstrip("\r\n")
     delimiter = max(("\t", ",", ";", "|"), key=header_line.count)
@@ -239,6 +246,8 @@ def _apply(path: Path, edits: Sequence[Edit]) -> tuple[bytes | None, str]:
             rebuilt = delimiter.join(fields)
         new_lines[number - 1:number - 1 + last] = [rebuilt + ending] + [""] * (last - 1)
     fixed_text = bom + "".join(new_lines)
+    if dropped and new_lines:  # the diff shows the mark going, as `patch` would apply it
+        lines = ["\ufeff" + lines[0], *lines[1:]]
     diff = "".join(difflib.unified_diff(lines, new_lines, fromfile=str(path), tofile=str(path)))
     if diff and not diff.endswith("\n"):
         diff += "\n\\ No newline at end of file\n"

@@ -110,5 +110,5 @@ def mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
                 f"metadata, not {mine.name}, the organism it is checked as; if it is {other.name} "
                 f"metadata, say so: --organism {other.name}, check(..., organism="
                 f"'{other.name}') or `organism: {other.name}` in the release's manifest.yaml",
-                column=column, value=found[0], expected=mine.name, fix=other.name,
+                column=column, value=found[0], expected=mine.name,
                 row=int(distinct.rows[int(np.argmax(on_rows))]))

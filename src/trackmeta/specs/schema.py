@@ -9,7 +9,6 @@ row that holds the pair. Each pandera check is named by its rule code.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import re
@@ -26,6 +25,7 @@ from trackmeta.rules import rule
 from trackmeta.specs.curie import curie_problem
 from trackmeta.specs.distinct import Distinct
 from trackmeta.specs.model import ColumnDef, ColumnUse, Specs
+from trackmeta.words import did_you_mean
 
 ALWAYS_ALLOWED = ("units", "resolution")  # may accompany any output type
 Explanation = tuple[str, str | None, str | None]  # message, expected, fix
@@ -66,13 +66,18 @@ def _positive(text: str) -> bool:
     return math.isfinite(number) and number > 0
 
 
-def _closest(value: str, allowed: tuple[str, ...]) -> str | None:
-    stripped = value.strip()
+def _same_but_case(value: str, allowed: tuple[str, ...]) -> str | None:
+    """The allowed value `value` is but for case and surrounding spaces: a certain fix."""
     folded = {a.lower(): a for a in allowed}
-    if stripped.lower() in folded:
-        return folded[stripped.lower()]
-    close = difflib.get_close_matches(stripped, allowed, n=1, cutoff=0.75)
-    return close[0] if close else None
+    return folded.get(value.strip().lower())
+
+
+def _not_allowed(name: str, value: str, who: str, otype: str, allowed: tuple[str, ...]
+                 ) -> Explanation:
+    meant = _same_but_case(value, allowed)
+    hint = "" if meant is not None else did_you_mean(value.strip(), allowed)
+    return (f"{name} {value!r} is not allowed for {who} {otype}{hint}",
+            "one of: " + ", ".join(allowed), meant)
 
 
 def _judged(judge: Callable[[str, str], bool]) -> Verdict:
@@ -106,14 +111,14 @@ def _column_checks(col: ColumnDef, uses: Mapping[str, ColumnUse | None], specs: 
     if forbidden:
         yield _Check("TM102", lambda raw, stripped, types: (
                          (np.asarray(stripped, dtype=object) == "") | ~np.isin(types, list(forbidden))),
-                     lambda v, t: (f"{name} is {v!r}, but {who} {t} tracks have no {name}", "empty", ""))
+                     lambda v, t: (f"{name} is {v!r}, but {who} {t} tracks have no {name}", "empty",
+                                   None))  # emptying a cell loses what it holds: a person's call
     allowed = {t: use.values for t, use in uses.items() if use is not None and use.values}
     if allowed and col.kind in ("enum", "text"):
         yield _Check(
             "TM103",
             _per_type(lambda t, v: v == "" or t not in allowed or v in allowed[t]),
-            lambda v, t: (f"{name} {v!r} is not allowed for {who} {t}", "one of: " + ", ".join(allowed[t]),
-                          _closest(v, allowed[t])))
+            lambda v, t: _not_allowed(name, v, who, t, allowed[t]))
     if allowed and col.kind == "enum_list":
         sep = col.separator or ","
         yield _Check(
