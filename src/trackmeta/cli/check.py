@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from trackmeta.cli.common import FORMATS, add_format_option, add_rule_options, error, say
 from trackmeta.settings import Settings
@@ -22,6 +23,10 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_format_option(check, FORMATS)
     check.add_argument("--output", "-o", metavar="FILE",
                        help="write the report to FILE instead of stdout")
+    check.add_argument("--report", action="append", default=[], metavar="FORMAT=FILE",
+                       help="also write the report in FORMAT to FILE, from the same run (may be "
+                            "given several times: --report sarif=trackmeta.sarif --report "
+                            "html=report.html)")
     check.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
                        help="lowest severity that makes the exit status 1 (default: error)")
     check.add_argument("--baseline", metavar="FILE",
@@ -35,8 +40,6 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from pathlib import Path
-
     from trackmeta.ontology import prebuild
 
     prebuild.start(settings.ontologies)  # before pandas loads: a fresh cache is built meanwhile
@@ -46,8 +49,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from trackmeta.render import RenderOptions, render
 
     output = Path(args.output) if args.output is not None else None
-    if output is not None:
-        problem = output_problem(output, [p for p in args.paths if str(p) != "-"])
+    extra = _reports(args.report)
+    if isinstance(extra, str):
+        return error(extra)
+    for target in [output, *extra.values()]:
+        problem = (output_problem(target, [p for p in args.paths if str(p) != "-"])
+                   if target is not None else None)
         if problem is not None:
             return error(problem)
     progress = Progress.for_terminal(args.quiet)
@@ -70,6 +77,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         except OSError as exc:
             say(f"trackmeta: warning: cannot write the step summary {summary}: {exc.strerror}",
                 file=sys.stderr)
+    for fmt, target in extra.items():  # each from the one run, none on a terminal
+        try:
+            write_atomic_text(target, render(report, fmt, RenderOptions(statistics=args.statistics)))
+        except OSError as exc:
+            return error(f"cannot write {target}: {exc.strerror}")
     if output is not None:
         try:
             write_atomic_text(output, document)
@@ -82,6 +94,24 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             where = ":".join(str(p) for p in (failure.path, failure.line) if p is not None)
             say(f"trackmeta: error: {where}: {failure.message}", file=sys.stderr)
     return report.exit_code
+
+
+def _reports(given: list[str]) -> dict[str, Path] | str:
+    """`--report FORMAT=FILE` values as {format: file}, or what is wrong with one."""
+    from trackmeta.words import did_you_mean
+
+    reports: dict[str, Path] = {}
+    for value in given:
+        fmt, sep, target = value.partition("=")
+        if not sep or not target:
+            return f"--report {value!r}: write FORMAT=FILE, e.g. sarif=trackmeta.sarif"
+        if fmt not in FORMATS:
+            return (f"--report {value!r}: unknown format {fmt!r}{did_you_mean(fmt, FORMATS)} "
+                    f"(choose from {', '.join(FORMATS)})")
+        if fmt in reports:
+            return f"--report {fmt} is given twice"
+        reports[fmt] = Path(target)
+    return reports
 
 
 def _color(stream: object) -> bool:
