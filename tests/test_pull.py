@@ -65,7 +65,7 @@ def test_the_default_pull_is_the_pinned_release_locked_on_first_pull(
     assert main(["ontologies", "pull", "CL", "--mirror", base]) == 0
     assert "downloaded and verified" in capsys.readouterr().out
     lock = pull_module.read_lock()
-    assert (lock["CL"]["version"], lock["CL"]["sha256_from"]) == ("2026-03-26", "first verified pull")
+    assert (lock["CL"]["version"], lock["CL"]["sha256_from"]) == ("2026-03-26", pull_module.FIRST_TRUSTED)
     assert lock["CL"]["url"] == f"{base}/{PINNED_PATH}"
     assert Path(lock["CL"]["path"]).read_bytes() == content
     # a cached copy that verifies is not fetched again (the server no longer has it)
@@ -156,3 +156,21 @@ def test_using_an_unpulled_release_is_exit_2(
 def test_prefix_without_a_pullable_release(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ontologies", "pull", "NTR"]) == 2
     assert "no pullable release" in capsys.readouterr().err
+
+
+def test_pulls_are_https_only_and_a_trusted_first_download_is_said(
+    server: tuple[str, Path], cache: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """#31: no plain-http fetch but from loopback (a local mirror); a release whose checksum no
+    one publishes is locked as a trusted first download, and `ontologies` says so."""
+    decls = default_specs().ontologies
+    assert all(d.pull.url.startswith("https://") for d in decls.values() if d.pull is not None)
+    with pytest.raises(pull_module.OntologyError, match="https:// only"):
+        pull_module.pull(decls["CL"], mirror="http://mirror.example.org")
+    base, root = server
+    serve(root, PINNED_PATH, release("2026-03-26"))
+    assert main(["ontologies", "pull", "CL", "--mirror", base]) == 0
+    capsys.readouterr()
+    assert main(["ontologies"]) == 0
+    listed = capsys.readouterr().out
+    assert "pulled (lock:" in listed and "first download trusted" in listed

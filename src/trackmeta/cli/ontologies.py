@@ -53,8 +53,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     words = [{**decl.report_entry(), "licence": decl.licence,
               "entries": len(resolver.words.get(decl.name)) if decl.file else None}
              for decl in resolver.words.declared()]  # each opened: its checksum verified
+    from trackmeta.ontology.pull import lock_path, read_lock
+
+    pulled = {prefix: entry for prefix, entry in read_lock().items() if isinstance(entry, dict)}
     if args.format == "json":
-        say_json({"ontologies": releases, "vocabularies": words})
+        say_json({"ontologies": releases, "vocabularies": words, "pulled": pulled})
     else:
         for entry in releases:
             version = entry.get("version") or "-"
@@ -66,6 +69,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             size = f"{word['entries']:,} entries" if word["entries"] is not None else "grammar"
             say(f"  {word['name']:<14} {word['version']!s:<30} {size:<16} {word['source']} "
                 f"({word['licence']})")
+        if pulled:
+            say(f"pulled (lock: {lock_path()}):")
+        for prefix, entry in sorted(pulled.items()):
+            say(f"  {prefix:<7} {entry.get('version')!s:<11} sha256 "
+                f"{str(entry.get('sha256'))[:12]}...  {entry.get('sha256_from')}")
     return 0
 
 

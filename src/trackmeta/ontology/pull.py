@@ -121,12 +121,28 @@ def choose(decl: OntologyDecl, version: str | None) -> PullDecl:
     raise OntologyError(f"{decl.prefix}: no declared pull of version {version!r} (declared: {known})")
 
 
+_LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
+FIRST_TRUSTED = "first download trusted: no checksum is published; its version was checked"
+
+
 def _mirrored(url: str, mirror: str | None) -> str:
-    """Swap scheme and host for a mirror's, keeping the versioned path."""
-    if mirror is None:
-        return url
-    path = url.split("://", 1)[1].split("/", 1)[1]
-    return f"{mirror.rstrip('/')}/{path}"
+    """Swap scheme and host for a mirror's, keeping the versioned path. Only HTTPS is fetched,
+    or plain HTTP from this machine itself (a mirror on loopback)."""
+    if mirror is not None:
+        path = url.split("://", 1)[1].split("/", 1)[1]
+        url = f"{mirror.rstrip('/')}/{path}"
+    return _fetchable(url)
+
+
+def _fetchable(url: str) -> str:
+    """`url`, if it is HTTPS (or plain HTTP on loopback); else the OntologyError that says so."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].rsplit(":", 1)[0] if not rest.startswith("[") else (
+        rest.split("]", 1)[0] + "]")
+    if scheme.lower() != "https" and not (scheme.lower() == "http" and host in _LOOPBACK):
+        raise OntologyError(f"{url}: trackmeta fetches over https:// only (plain http from "
+                            "loopback, for a local mirror)")
+    return url
 
 
 def _declared_version(path: Path) -> str | None:
@@ -161,7 +177,7 @@ def pull(decl: OntologyDecl, version: str | None = None, mirror: str | None = No
 
     lock[decl.prefix] = {
         "version": spec.version, "url": url, "sha256": digest, "path": str(target),
-        "sha256_from": "declared" if spec.sha256 else "first verified pull",
+        "sha256_from": "declared" if spec.sha256 else FIRST_TRUSTED,
         "fetched": (datetime.now(timezone.utc).isoformat(timespec="seconds") if downloaded
                     else (known or {}).get("fetched")),
     }
@@ -180,11 +196,14 @@ def _download(url: str, target: Path, spec: PullDecl, expected: str | None,
     fd, partial = tempfile.mkstemp(dir=target.parent, suffix=".part")
     try:
         with os.fdopen(fd, "wb") as handle, urllib.request.urlopen(url, timeout=timeout) as response:
+            _fetchable(response.geturl())  # a redirect to plain http is refused too
             for block in iter(lambda: response.read(1 << 20), b""):
                 digest.update(block)
                 handle.write(block)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, OntologyError) as exc:
         os.unlink(partial)
+        if isinstance(exc, OntologyError):
+            raise
         raise OntologyError(f"{url}: download failed: {exc}") from None
     problem = None
     if expected is not None and digest.hexdigest() != expected:
