@@ -49,3 +49,28 @@ def test_the_report_renders_filters_and_keeps_hostile_text_as_text(tmp_path: Pat
     tm203 = sum(1 for f in report.findings if f.code == "TM203")
     assert tm203 == 1 and hidden == len(report.findings) - tm203
     assert re.search(r'<span id="c-0">1</span> shown', filtered)
+
+
+def test_the_report_leads_with_what_fails(tmp_path: Path) -> None:
+    """#31: rules ordered by severity, then count; the findings table opens with errors and
+    names each track's output type and track; the heatmap counts errors and warnings only,
+    zero cells left blank; identifiers never wrap."""
+    from tests.helpers import REPO
+
+    report = trackmeta.check(REPO / "examples" / "release")
+    page = tmp_path / "report.html"
+    page.write_text(render(report, "html"))
+    dom = _dom(page, "", tmp_path / "profile")
+    rules = re.search(r'<table id="rules">.*?</table>', dom, re.S)
+    assert rules is not None
+    severities = re.findall(r'<span class="sev-(\w+)">', rules.group())
+    order = {"error": 0, "warning": 1, "info": 2}
+    assert severities == sorted(severities, key=order.__getitem__) and severities[0] == "error"
+    body = re.search(r'<table id="t-0">.*?</table>', dom, re.S)
+    assert body is not None and "<th>Output type</th><th>Track</th>" in body.group()
+    rows = re.findall(r'<tr data-severity="(\w+)"', body.group())
+    assert rows == sorted(rows, key=order.__getitem__) and rows[0] == "error"
+    worst = sum(found for row in report.matrix.values() for _, found in row.values())
+    assert worst == report.count(trackmeta.Severity.ERROR) + report.count(
+        trackmeta.Severity.WARNING)
+    assert 'fill="#ffffff"' in dom and "white-space:nowrap" in dom

@@ -293,15 +293,16 @@ def _table1(run: _Run, tally: _Tally, base: Specs) -> tuple[Count, ...]:
 
 
 def _matrix(run: _Run, findings: list[Finding]) -> dict[str, dict[str, tuple[int, int]]]:
-    """Tracks and findings per output type and biosample type (each finding on a row counts in
-    its row's cell; findings of no row, such as Table 1's, are in no cell). Counted by codes."""
+    """Tracks and errors or warnings per output type and biosample type (each on a row counts in
+    its row's cell; infos are advice, and findings of no row, such as Table 1's, are in no
+    cell). Counted by codes."""
     import numpy as np
 
     from trackmeta.specs.distinct import codes_of, joint
 
     on_rows: dict[str, list[int]] = {}
     for f in findings:
-        if f.row is not None and f.path in run.locators:
+        if f.row is not None and f.path in run.locators and f.severity >= Severity.WARNING:
             on_rows.setdefault(f.path, []).append(f.row)
     cells: dict[tuple[str, str], list[int]] = {}
     for table, types, tspecs in run.tables:

@@ -43,7 +43,7 @@ class Report:
     baseline: str | None = None  # the baseline file applied, if any
     baselined: int = 0  # findings the baseline holds, not reported
     fixed: tuple[Mapping[str, Any], ...] = ()  # baseline entries no longer found
-    # output type -> biosample type -> (tracks, findings): where a release's findings sit
+    # output type -> biosample type -> (tracks, errors and warnings): where a release fails
     matrix: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
     vocabularies: tuple[Mapping[str, Any], ...] = ()  # the word lists this run consulted
     notes: tuple[str, ...] = ()  # what the run did not look at, said so it is not assumed

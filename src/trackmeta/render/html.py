@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from trackmeta import escape
 from trackmeta._version import __version__
 from trackmeta.findings import Finding, Severity
-from trackmeta.render.options import RenderOptions, relative
+from trackmeta.render.options import RenderOptions, shown
 from trackmeta.rules import RULES
 from trackmeta.words import counted
 
@@ -76,7 +76,7 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .sev-error{color:#cf222e;font-weight:600}.sev-warning{color:#9a6700;font-weight:600}
 .sev-info{color:#0969da}
 code,.v{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
-.v{white-space:pre-wrap;word-break:break-all}td.col{white-space:nowrap}
+.v{white-space:pre-wrap;overflow-wrap:break-word}td.col,td.id,code{white-space:nowrap}
 details{border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;padding:.25rem .75rem}
 summary{cursor:pointer;font-weight:600;padding:.25rem 0}
 .filters{margin:.5rem 0}.filters input{padding:.25rem .5rem;width:20rem}
@@ -150,7 +150,7 @@ def _summary(report: Report) -> str:
                      f"<span class=\"sev-info\">{counted(report.count(Severity.INFO), 'info')}"
                      "</span>" + (f"; {report.baselined:,} baselined" if report.baseline else "")),
         ("Organisms", _e(organisms)),
-        ("Files", "<br>".join(f"<code>{_e(relative(p))}</code> ({_e(report.organisms.get(p, '-'))})"
+        ("Files", "<br>".join(f"<code>{_e(shown(p))}</code> ({_e(report.organisms.get(p, '-'))})"
                               for p in report.files) or "-"),
         ("Rows", f"{report.rows:,} rows, {report.tracks:,} tracks"
                  + (f", {report.skipped:,} padding rows skipped" if report.skipped else "")),
@@ -160,7 +160,7 @@ def _summary(report: Report) -> str:
         ("trackmeta", _e(__version__)),
     ]
     failures = "".join(
-        f"<p class=\"sev-error\">Could not read <code>{_e(relative(f.path or '-'))}</code>"
+        f"<p class=\"sev-error\">Could not read <code>{_e(shown(f.path or '-'))}</code>"
         f"{' line ' + str(f.line) if f.line else ''}: {_e(f.message)}</p>" for f in report.failures)
     cells = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
     return f"<table class=\"summary\"><tbody>{cells}</tbody></table>{failures}"
@@ -170,7 +170,8 @@ def _by_rule(report: Report) -> str:
     counts = Counter(f.code for f in report.findings)
     if not counts:
         return "<p>No findings.</p>"
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    worst = {code: max(f.severity for f in report.findings if f.code == code) for code in counts}
+    ordered = sorted(counts.items(), key=lambda item: (-worst[item[0]], -item[1], item[0]))
     rows = [(f"<code>{_e(code)}</code>", _e(RULES[code].name),
              f"<span class=\"sev-{RULES[code].severity}\">{_e(RULES[code].severity)}</span>",
              f"{n:,}", _e(RULES[code].summary)) for code, n in ordered]
@@ -213,8 +214,8 @@ def _output_types(report: Report) -> str:
 
 
 def _heatmap(report: Report) -> str:
-    """Tracks and findings per output type x biosample type: a cell's colour is the share of its
-    tracks with a finding."""
+    """Tracks and errors or warnings per output type x biosample type (infos are advice, not
+    counted): a cell's colour is the share of its tracks with one; a cell without is blank."""
     if not report.matrix:
         return ""
     types = sorted(report.matrix)
@@ -233,18 +234,19 @@ def _heatmap(report: Report) -> str:
         for j, kind in enumerate(kinds):
             tracks, found = report.matrix[otype].get(kind, (0, 0))
             share = min(1.0, found / tracks) if tracks else 0.0
-            fill = "#f6f8fa" if not tracks else f"rgba(207,34,46,{0.08 + 0.8 * share:.2f})"
+            fill = ("#ffffff" if not found else f"rgba(207,34,46,{0.15 + 0.75 * share:.2f})")
             x = left + j * cw
             parts.append(
                 f"<rect x=\"{x}\" y=\"{y}\" width=\"{cw - 2}\" height=\"{ch - 2}\" fill=\"{fill}\">"
-                f"<title>{_e(otype)} / {_e(kind)}: {tracks:,} tracks, {found:,} findings</title>"
+                f"<title>{_e(otype)} / {_e(kind)}: {tracks:,} tracks, {found:,} errors or warnings"
+                f"</title>"
                 f"</rect>")
             if tracks:
                 parts.append(f"<text x=\"{x + cw // 2}\" y=\"{y + ch // 2 + 4}\" font-size=\"11\" "
                              f"text-anchor=\"middle\">{tracks:,} / {found:,}</text>")
     parts.append("</svg>")
-    return ("<p class=\"muted\">Each cell: tracks / findings on them; the redder, the larger the "
-            "share of findings.</p>" + "".join(parts))
+    return ("<p class=\"muted\">Each cell: tracks / errors and warnings on them (infos are not "
+            "counted); the redder, the larger their share; blank: none.</p>" + "".join(parts))
 
 
 def _cell(value: str | None) -> str:
@@ -253,16 +255,20 @@ def _cell(value: str | None) -> str:
 
 def _file_section(number: int, path: str, findings: list[Finding]) -> str:
     rows = []
-    for f in findings:
+    for f in sorted(findings, key=lambda f: -f.severity):  # errors first, each by line
+        track = f.track
         rows.append(
             f"<tr data-severity=\"{f.severity}\"><td class=\"n\">{f.line if f.line is not None else ''}"
             f"</td><td class=\"col\">{_e(f.column or '')}</td><td><code>{_e(f.code)}</code></td>"
-            f"<td class=\"sev-{f.severity}\">{_e(f.severity)}</td><td>{_cell(f.value)}</td>"
+            f"<td class=\"sev-{f.severity}\">{_e(f.severity)}</td>"
+            f"<td class=\"id\">{_e(track.output_type) if track else ''}</td>"
+            f"<td>{_cell(f'{track.name} ({track.strand})' if track else None)}</td>"
+            f"<td>{_cell(f.value)}</td>"
             f"<td>{_cell(f.expected)}</td><td>{_cell(f.fix)}</td><td>{_e(f.message)}</td></tr>")
     counts = Counter(f.severity for f in findings)
     said = ", ".join(counted(counts[s], str(s)) for s in reversed(Severity) if counts[s])
     return (
-        f"<details open><summary><code>{_e(relative(path))}</code> — {said}</summary>"
+        f"<details open><summary><code>{_e(shown(path))}</code> — {said}</summary>"
         f"<div class=\"filters\"><input id=\"q-{number}\" type=\"search\" "
         f"placeholder=\"filter: a code, column, value...\" oninput=\"tmFilter({number})\"> "
         f"<select id=\"s-{number}\" onchange=\"tmFilter({number})\"><option value=\"\">every "
@@ -270,7 +276,8 @@ def _file_section(number: int, path: str, findings: list[Finding]) -> str:
         f"</select> <span class=\"muted\"><span id=\"c-{number}\">{len(findings)}</span> shown"
         "</span></div>"
         f"<table id=\"t-{number}\"><thead><tr><th>Line</th><th>Column</th><th>Rule</th>"
-        "<th>Severity</th><th>Value</th><th>Expected</th><th>Fix</th><th>Message</th></tr>"
+        "<th>Severity</th><th>Output type</th><th>Track</th><th>Value</th><th>Expected</th>"
+        "<th>Fix</th><th>Message</th></tr>"
         f"</thead><tbody>{''.join(rows)}</tbody></table></details>")
 
 
@@ -295,7 +302,7 @@ def body(report: Report, compact: bool = False) -> str:
 def render(report: Report, options: RenderOptions) -> str:
     if options.compact:
         return f"<style>{_COMPACT_STYLE}</style>" + body(report, compact=True)
-    title = "trackmeta report: " + ", ".join(relative(p) for p in report.files[:3]) + (
+    title = "trackmeta report: " + ", ".join(shown(p) for p in report.files[:3]) + (
         " ..." if len(report.files) > 3 else "")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

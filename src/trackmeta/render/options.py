@@ -16,7 +16,20 @@ class RenderOptions:
 
 
 def relative(path: str) -> str:
-    """A path relative to the working directory with / separators; `<stdin>` and the like kept."""
+    """A path relative to the working directory with / separators, as CI systems attach
+    findings to files; `<stdin>` and the like kept."""
     if path.startswith("<"):
         return path
     return os.path.relpath(os.path.abspath(path)).replace(os.sep, "/")
+
+
+def shown(path: str) -> str:
+    """A path as a reader sees it: relative where it lies below the working directory, as
+    given otherwise (no `../../..` climbing out of a notebook's folder)."""
+    if path.startswith("<"):
+        return path
+    try:
+        inside = relative(path)
+    except ValueError:  # another drive
+        return path
+    return path if inside.startswith("../") or inside == ".." else inside

@@ -1,6 +1,6 @@
-"""Human-readable report: findings grouped by file; a message repeated on many rows is said once
-with its row count and a few line numbers; a count per rule with --statistics; colour on a
-terminal."""
+"""Human-readable report: findings grouped by file, errors first, then warnings, then infos; a
+message repeated on many rows is said once with its row count and a few line numbers; a count
+per rule with --statistics (errors first); colour on a terminal."""
 
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ def _lines_for(findings: list[Finding], paint: _Paint) -> list[str]:
             more = ", ..." if len(same) > SHOWN_PLACES else ""
             detail = f"{detail} [{counted(len(same), 'row')}: {places}{more}]"
         rows.append((where, first, detail))
+    rows.sort(key=lambda row: -row[1].severity)  # errors first, each severity by line
     width = max(len(where) for where, _, _ in rows)
     out = []
     for where, f, detail in rows:
@@ -126,7 +127,8 @@ def _statistics(report: Report) -> list[str]:
     counts = Counter(f.code for f in report.findings)
     width = len(str(max(counts.values())))
     lines = ["Findings per rule"]
-    for code, n in sorted(counts.items()):
+    worst = {code: max(f.severity for f in report.findings if f.code == code) for code in counts}
+    for code, n in sorted(counts.items(), key=lambda item: (-worst[item[0]], -item[1], item[0])):
         rule = RULES[code]
         severities = {f.severity for f in report.findings if f.code == code}
         level = "/".join(str(s) for s in sorted(severities, reverse=True))
