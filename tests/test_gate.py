@@ -142,3 +142,19 @@ def test_fix_applies_what_check_offers_on_a_csv_saved_by_excel(tmp_path: Path) -
     fixed.write_bytes(repair.files[0].fixed or b"")
     assert not fixed.read_bytes().startswith(b"\xef\xbb\xbf")
     assert {f.code for f in trackmeta.check(fixed).findings} == set()
+
+
+def test_stdin_named_by_stdin_filename_belongs_to_its_release(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    release = tmp_path / "mrel"
+    release.mkdir()
+    (release / "manifest.yaml").write_text("organism: mouse\n")
+    name = release / "track_metadata.tsv"
+    done = subprocess.run(
+        [sys.executable, "-m", "trackmeta", "check", "-", "--stdin-filename", str(name),
+         "--format", "json"], input=MOUSE.read_bytes(), capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["files"] == [str(name)] and report["organisms"] == {str(name): "mouse"}

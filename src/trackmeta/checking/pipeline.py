@@ -163,7 +163,7 @@ def _options(specs: Specs | None, organism: Any, select: Sequence[str], ignore: 
 
 
 def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_bytes: int,
-          tell: Callable[[str, int, int], None], missing: str) -> None:
+          tell: Callable[[str, int, int], None], missing: str, stdin_name: Path | None) -> None:
     """Every input as a Table with the manifest of its release directory; what cannot be read
     becomes a failure, and the other inputs are still read. A path that does not exist raises
     FileNotFoundError where `missing` is "raise" (a Python call), or is a failure ("report")."""
@@ -190,7 +190,7 @@ def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_
         for path in paths:
             if str(path) != "-" and not os.path.lexists(path):
                 raise FileNotFoundError(errno.ENOENT, "no such file or directory", str(path))
-    inputs = expand_paths(Path(p) for p in paths)
+    inputs = expand_paths((Path(p) for p in paths), stdin_name)
     run.failures.extend(inputs.failures)
     run.notes.extend(f"{below}: a subdirectory holding tables, not searched (give it as a path "
                      "to check it too)" for below in inputs.unsearched)
@@ -200,13 +200,19 @@ def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_
         run.failures.extend(manifest.failures)
     for number, path in enumerate(inputs.files):
         tell(f"reading {path.name}", number, 2 * len(inputs.files) + 1)
+        named = str(stdin_name) if str(path) == "-" and stdin_name is not None else None
         if path in inputs.root_of:
-            run.roots[str(path)] = str(inputs.root_of[path])
+            run.roots[named or str(path)] = str(inputs.root_of[path])
         try:
-            run.loaded.append((read_path(path, delimiter, max_input_bytes),
-                               inputs.manifest_of.get(path)))
+            table = read_path(path, delimiter, max_input_bytes)
         except ReadError as exc:
             run.failures.append(exc.failure)
+            continue
+        if named is not None:  # stdin, as the path it stands for
+            table.path = named
+            table.findings = [dataclasses.replace(f, path=named) if f.path == "<stdin>" else f
+                              for f in table.findings]
+        run.loaded.append((table, inputs.manifest_of.get(path)))
 
 
 def _check_tables(run: _Run, options: _Options, output_type: str | None,
@@ -387,6 +393,7 @@ def check(
     max_input_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[str, int, int], None] | None = None,
     missing: str = "raise",
+    stdin_filename: str | Path | None = None,
 ) -> Report:
     """Validate metadata (paths, a release directory, a DataFrame or the AlphaGenome SDK's
     OutputMetadata) and return a Report.
@@ -402,11 +409,14 @@ def check(
     `max_input_bytes`, after decompression, is a failure. `progress(step, done, total)` is told
     of each step. A path that does not exist raises FileNotFoundError (`missing="report"`
     makes it a failure of the Report instead, as the command line reports it).
+    `stdin_filename` names the table read from `-`: its path in the report and the baseline,
+    and the release directory (with its manifest) it belongs to.
     """
     tell = progress or (lambda step, done, total: None)
     options = _options(specs, organism, select, ignore, expect, fail_on, ontologies, baseline)
     run = _Run()
-    _load(source, run, options.base, delimiter, max_input_bytes, tell, missing)
+    _load(source, run, options.base, delimiter, max_input_bytes, tell, missing,
+          Path(stdin_filename) if stdin_filename is not None else None)
     _check_tables(run, options, output_type, tell)
     tell("release checks", 2 * len(run.loaded), 2 * len(run.loaded) + 1)
     _check_across(run)

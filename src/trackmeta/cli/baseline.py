@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return error(problem)
     options = replace(settings, baseline=None).check_options()  # record all, not what is new
     report = check(args.paths, output_type=args.output_type, delimiter=args.delimiter,
-                   missing="report", **options)
+                   missing="report", stdin_filename=args.stdin_filename, **options)
     for failure in report.failures:
         where = ":".join(str(p) for p in (failure.path, failure.line) if p is not None)
         error(f"{where}: {failure.message}")

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     progress = Progress.for_terminal(args.quiet)
     try:
         report = check(args.paths, output_type=args.output_type, delimiter=args.delimiter,
-                       missing="report",
+                       missing="report", stdin_filename=args.stdin_filename,
                        expect=args.expect, progress=progress, **settings.check_options())
     finally:
         progress.close()

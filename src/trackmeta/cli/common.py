@@ -98,6 +98,9 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                              "(default: from the file name, e.g. rna_seq.tsv)")
     add_organism_option(parser)
     parser.add_argument("--delimiter", type=delimiter, help="field delimiter (default: sniffed)")
+    parser.add_argument("--stdin-filename", metavar="PATH",
+                        help="the path of the table read from - (stdin): its name in reports "
+                             "and baselines, and its release directory's manifest")
     parser.add_argument("--select", type=codes, metavar="CODES",
                         help="comma-separated rule code prefixes to run (default: all)")
     parser.add_argument("--extend-select", type=codes, metavar="CODES",

@@ -55,13 +55,19 @@ class Inputs:
 STDIN = "-"
 
 
-def expand_paths(paths: Iterable[Path]) -> Inputs:
-    """Files to read (`-` is stdin), with their release manifests, and the paths that cannot be
+def expand_paths(paths: Iterable[Path], stdin_name: Path | None = None) -> Inputs:
+    """Files to read (`-` is stdin, named `stdin_name` where given: then it belongs to the
+    release that path lies in), with their release manifests, and the paths that cannot be
     read, each named with its real cause."""
     inputs = Inputs([], {}, [], [])
     for path in paths:
         if str(path) == STDIN:
             inputs.files.append(path)
+            if stdin_name is not None:
+                _release_of(stdin_name, inputs)
+                for found in (inputs.manifest_of, inputs.root_of):
+                    if stdin_name in found:
+                        found[path] = found.pop(stdin_name)
         elif path.is_dir():
             _expand_directory(path, inputs)
         else:
