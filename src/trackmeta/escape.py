@@ -1,8 +1,11 @@
-"""Untrusted text, made safe for each place it is written to. Every renderer calls these; nothing
-read from an input (values, column names, file names, labels of a user's OBO, CURIEs from stdin)
-reaches a terminal, an XML document, a JSON document or a workflow command raw.
+"""Untrusted text, made safe for each place it is written to. Every renderer and every line
+printed calls these; nothing read from an input (values, column names, file names, configuration
+values, remembered paths, labels of a user's OBO, CURIEs from stdin) reaches a terminal, a CI
+log, an XML document, a JSON document, a Markdown summary or a workflow command raw.
 
 Escapes are visible and reversible: ESC becomes `\\x1b`, a byte of a non-UTF-8 file name `\\xff`.
+What a CI log acts on is made inert the same way: an Azure logging command (`##vso[`, `##[`)
+anywhere in a line, a GitHub workflow command (`::`) at its start.
 """
 
 from __future__ import annotations
@@ -39,9 +42,48 @@ def needs_utf8(text: str) -> bool:
 
 
 def terminal(text: str) -> str:
-    """One line for a terminal: control characters (ESC, CR, newline, ...) shown escaped; tabs
-    stay, since they cannot drive a terminal and separate columns."""
-    return _TERMINAL.sub(lambda m: _code(m.group()), utf8(text))
+    """One line for a terminal or a CI log: control characters (ESC, CR, newline, ...) shown
+    escaped, tabs kept (they cannot drive a terminal, and separate columns), and nothing a CI
+    log would run as a command."""
+    return _inert(_TERMINAL.sub(lambda m: _code(m.group()), utf8(text)))
+
+
+# Azure Pipelines runs `##vso[...]` and formats `##[...]` wherever they stand in a line; GitHub
+# runs `::command::` at the start of a line
+_AZURE_COMMAND = re.compile(r"##(?=vso\[|\[)", re.IGNORECASE)
+
+
+def _inert(line: str) -> str:
+    line = _AZURE_COMMAND.sub(r"#\\x23", line) if "##" in line else line
+    stripped = line.lstrip()
+    if stripped.startswith("::"):
+        line = line[:len(line) - len(stripped)] + "\\x3a" + stripped[1:]
+    return line
+
+
+_JSON_UNSAFE = re.compile(r"##(?=vso\[|\[)|[\x7f-\x9f]", re.IGNORECASE)
+
+
+def json_text(document: str) -> str:
+    """A JSON document whose lines no CI log acts on: within its strings (the only place such
+    characters can be), the `#` of an Azure command and the C1 controls become \\u escapes, which
+    every JSON reader decodes back: the data stays exact."""
+    return _JSON_UNSAFE.sub(lambda m: "#\\u0023" if m.group().startswith("#")
+                            else f"\\u{ord(m.group()):04x}", document)
+
+
+def lines(text: str) -> str:
+    """Text of several lines (our own line breaks), each made a safe line."""
+    return "\n".join(terminal(line) for line in text.split("\n"))
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~@>])")
+
+
+def markdown(text: str) -> str:
+    """One line of Markdown text that renders as written: no link, image, mention, emphasis,
+    table cell or HTML from a value."""
+    return _MARKDOWN.sub(r"\\\1", terminal(text)).replace("<", "&lt;")
 
 
 def xml(text: str) -> str:

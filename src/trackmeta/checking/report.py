@@ -133,5 +133,5 @@ class Report:
 
             return jsondoc.dumps(self._document(jsondoc.Records(
                 _FINDING_FIELDS, [_row(f) for f in self.findings])))
-        return json.dumps(escape.deep(self.to_dict(), escape.utf8), indent=indent,
-                          ensure_ascii=False)
+        return escape.json_text(json.dumps(escape.deep(self.to_dict(), escape.utf8),
+                                           indent=indent, ensure_ascii=False))

@@ -19,13 +19,13 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "rdjsonl", "azu
 def say(*parts: object, file: TextIO | None = None) -> None:
     """Print, with every line escaped for a terminal: values, labels and file names come from
     inputs, and none may drive the terminal."""
-    text = " ".join(str(p) for p in parts)
-    print("\n".join(escape.terminal(line) for line in text.split("\n")), file=file or sys.stdout)
+    print(escape.lines(" ".join(str(p) for p in parts)), file=file or sys.stdout)
 
 
 def say_json(value: object) -> None:
     """JSON whose strings the encoder escapes, made valid UTF-8 first."""
-    print(json.dumps(escape.deep(value, escape.utf8), indent=2, ensure_ascii=False))
+    print(escape.json_text(json.dumps(escape.deep(value, escape.utf8), indent=2,
+                                      ensure_ascii=False)))
 
 
 def error(message: str) -> int:

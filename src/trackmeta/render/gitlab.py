@@ -41,4 +41,5 @@ def render(report: Report) -> str:
             "location": {"path": relative(f.path) if f.path else "",
                          "lines": {"begin": f.line or 1}},
         })
-    return json.dumps(escape.deep(issues, escape.utf8), indent=2, ensure_ascii=False) + "\n"
+    return escape.json_text(json.dumps(escape.deep(issues, escape.terminal), indent=2,
+                                       ensure_ascii=False)) + "\n"

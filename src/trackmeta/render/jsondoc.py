@@ -33,9 +33,9 @@ class Records:
 def dumps(document: Any) -> str:
     text = _encode(document, "", {})
     if escape.needs_utf8(text):
-        return json.dumps(escape.deep(_plain(document), escape.utf8), indent=2,
+        text = json.dumps(escape.deep(_plain(document), escape.utf8), indent=2,
                           ensure_ascii=False)
-    return text
+    return escape.json_text(text)
 
 
 def _plain(value: Any) -> Any:

@@ -54,7 +54,7 @@ def render(report: Report) -> str:
         ET.SubElement(suite, "system-err").text = "\n".join(
             fail.message for fail in report.failures if fail.path == path)
     for element in root.iter():  # nothing XML 1.0 forbids, from any input, reaches the document
-        element.attrib = {k: escape.xml(escape.utf8(v)) for k, v in element.attrib.items()}
+        element.attrib = {k: escape.xml(escape.terminal(v)) for k, v in element.attrib.items()}
         if element.text:
-            element.text = escape.xml(escape.utf8(element.text))
+            element.text = escape.xml(escape.lines(element.text))
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -17,9 +17,8 @@ FIRST = 5
 
 
 def _cell(text: str) -> str:
-    """Table-cell text: escaped, no pipes or newlines, no HTML."""
-    cleaned = escape.terminal(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return cleaned.replace("`", "'")
+    """Table-cell text: one line that renders as written (no pipe, link, image, mention, HTML)."""
+    return escape.markdown(text)
 
 
 def render(report: Report) -> str:

@@ -37,5 +37,6 @@ def _diagnostic(f: Finding) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return "".join(json.dumps(escape.deep(_diagnostic(f), escape.utf8), ensure_ascii=False) + "\n"
+    return "".join(escape.json_text(json.dumps(escape.deep(_diagnostic(f), escape.terminal),
+                                            ensure_ascii=False)) + "\n"
                    for f in report.findings)

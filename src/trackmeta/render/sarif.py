@@ -116,7 +116,7 @@ def render(report: Report) -> str:
                 } for r in RULES.values()],
             }},
             "columnKind": "unicodeCodePoints",
-            "invocations": [{
+            "invocations": escape.deep([{
                 "executionSuccessful": not report.failures,
                 "toolExecutionNotifications": [
                     {"level": "error", "message": {"text": fail.message},
@@ -124,8 +124,9 @@ def render(report: Report) -> str:
                          "uri": uri(fail.path), "uriBaseId": SRCROOT}}}]} if fail.path else {})}
                     for fail in report.failures
                 ] + notes,
-            }],
-            "results": results,
+            }], escape.terminal),
+            "results": escape.deep(results, escape.terminal),  # one line each, inert in a log
         }],
     }
-    return json.dumps(escape.deep(document, escape.utf8), indent=2, ensure_ascii=False) + "\n"
+    return escape.json_text(json.dumps(document, indent=2,
+                                       ensure_ascii=False)) + "\n"
