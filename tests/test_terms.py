@@ -20,8 +20,11 @@ Capture = pytest.CaptureFixture[str]
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees metadata another remembered (the index cache stays shared: it is verified)."""
-    monkeypatch.setattr("trackmeta.request.availability._memory",
-                        lambda organism: tmp_path / "memory" / f"{organism}.json")
+    from trackmeta.cache import cache_dir
+
+    own = cache_dir() / "test-memory" / f"{tmp_path.parent.name}-{tmp_path.name}"
+    monkeypatch.setattr("trackmeta.request.availability._memory",  # inside the cache: trusted
+                        lambda organism: own / f"{organism}.json")
 
 
 @pytest.mark.parametrize(("curie", "status", "usable"), [

@@ -19,6 +19,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -473,6 +474,9 @@ def columns(response: Response) -> dict[str, list[str]]:
     return text
 
 
+_ENTRY = re.compile(r"[0-9a-f]{64}\.marshal")
+
+
 def _cache_file(data: bytes, text: bool) -> Path:
     """Where this content's table is cached: keyed by the content and by this parser's source,
     so that a changed parser never reads an old answer."""
@@ -485,27 +489,37 @@ def _cache_file(data: bytes, text: bool) -> Path:
 
 
 def _cached(path: Path) -> tuple[dict[str, list[str]], list[int]] | None:
-    from trackmeta.cache import unsealed
+    """The cached table, when its entry is the user's, verifies and has the table's shape:
+    columns of text of one length, and an increasing line number per row."""
+    from trackmeta.cache import read_sealed
 
+    payload = read_sealed(path)
     try:
-        payload = unsealed(path.read_bytes())
         loaded = marshal.loads(payload) if payload is not None else None
-    except (OSError, ValueError, EOFError, TypeError):
+    except (ValueError, EOFError, TypeError):
         return None
-    if not (isinstance(loaded, tuple) and len(loaded) == 2):
+    if not (isinstance(loaded, tuple) and len(loaded) == 2 and isinstance(loaded[0], dict)
+            and isinstance(loaded[1], list)):
         return None
-    return loaded  # sealed: written by _store below
+    text, lines = loaded
+    rows = len(lines)
+    if not (all(isinstance(k, str) and isinstance(v, list) and len(v) == rows
+                and all(type(x) is str for x in v) for k, v in text.items())
+            and all(type(n) is int for n in lines)
+            and all(a < b for a, b in pairwise(lines))):
+        return None
+    return text, lines
 
 
 def _store(path: Path, text: dict[str, list[str]], lines: list[int]) -> None:
     """Cache a table, keeping the most recent few: official files are large and few."""
-    from trackmeta.cache import sealed, write_atomic
+    from trackmeta.cache import prune, sealed, write_atomic
 
     write_atomic(path, sealed(marshal.dumps((text, lines))))
-    try:
-        kept = sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[_CACHED_TABLES:]:
-            old.unlink(missing_ok=True)
+    try:  # only the entries this cache writes: 64 hex digits
+        ours = [p for p in path.parent.glob("*.marshal") if _ENTRY.fullmatch(p.name)]
+        kept = sorted(ours, key=lambda p: p.lstat().st_mtime, reverse=True)
+        prune(path.parent, kept[_CACHED_TABLES:])
     except OSError:
         pass
 

@@ -32,6 +32,16 @@ class Target:
     near: tuple[str, ...] = ()
 
 
+def _verdict_shaped(value: object) -> bool:
+    """A remembered verdict as `read` writes it: (kind, message, fix or None, near names)."""
+    return (isinstance(value, tuple) and len(value) == 4 and value[0] in _KINDS
+            and type(value[1]) is str and (value[2] is None or type(value[2]) is str)
+            and isinstance(value[3], tuple) and all(type(n) is str for n in value[3]))
+
+
+_KINDS = ("gene", "spelling", "date", "unknown")
+
+
 class GeneNames:
     def __init__(self, names: Vocabulary, organism: str, written: str | None,
                  others: Mapping[str, Callable[[], Vocabulary]] | None = None) -> None:
@@ -90,16 +100,16 @@ class GeneNames:
         if self._memo is None:
             import marshal
 
-            from trackmeta.cache import unsealed
+            from trackmeta.cache import read_sealed
 
             self._memo = {}
+            payload = read_sealed(self._memo_path())
             try:
-                payload = unsealed(self._memo_path().read_bytes())
                 loaded = marshal.loads(payload) if payload is not None else None
-                if isinstance(loaded, dict):
-                    self._memo = loaded
-            except (OSError, ValueError, EOFError, TypeError):
-                pass
+            except (ValueError, EOFError, TypeError):
+                loaded = None
+            if isinstance(loaded, dict) and all(_verdict_shaped(v) for v in loaded.values()):
+                self._memo = loaded
         return self._memo
 
     def _read(self, value: str) -> Target:

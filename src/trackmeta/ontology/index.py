@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import mmap
 import re
 import struct
 import zlib
@@ -21,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from trackmeta.cache import cache_dir, write_atomic
+from trackmeta.cache import cache_dir, prune, read_entry, write_atomic
 
 FORMAT = 7  # bump whenever the encoded layout changes
 BUILD_WAIT = 120.0  # seconds to wait for another process building the same index
@@ -166,7 +165,7 @@ class StoredRows(Mapping[str, Row]):
     rebuilt (through `repair`), and that index answers from then on."""
 
     def __init__(self, keys: tuple[str, ...], spans: memoryview, crcs: memoryview,
-                 view: mmap.mmap, base: int, repair: Callable[[], OntologyIndex]) -> None:
+                 view: bytes, base: int, repair: Callable[[], OntologyIndex]) -> None:
         self._keys, self._spans, self._crcs = keys, spans, crcs
         self._view, self._base, self._repair = view, base, repair
         self._rows: dict[str, Row] = {}
@@ -215,7 +214,7 @@ class StoredRows(Mapping[str, Row]):
         return self._position(curie) >= 0
 
 
-def _names_reader(view: mmap.mmap, start: int, digest: bytes,
+def _names_reader(view: bytes, start: int, digest: bytes,
                   rows: StoredRows) -> Callable[[], bytes]:
     """The packed names, read (and verified) only by the runs that search."""
     def read() -> bytes:
@@ -230,10 +229,8 @@ def _names_reader(view: mmap.mmap, start: int, digest: bytes,
 def _opened(path: Path, expected_sha256: str,
             repair: Callable[[], OntologyIndex]) -> OntologyIndex | None:
     """The index in the file at `path`, or None if it is missing, stale or damaged."""
-    try:
-        with path.open("rb") as handle:
-            view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # missing, unreadable, or empty
+    view = read_entry(path)  # read whole: a file truncated meanwhile cannot crash the run
+    if view is None:  # missing, another user's, not a regular file, or too large
         return None
     try:
         magic, length, digest = _HEAD.unpack_from(view)
@@ -264,10 +261,9 @@ def cache_path(prefix: str, source_sha256: str) -> Path:
 def _drop_other_formats(directory: Path, prefix: str) -> None:
     """Indexes of this prefix in another layout are never read again: free their space."""
     layout = re.compile(rf"{re.escape(prefix)}-[0-9a-f]{{24}}-f(\d+)-m(\d+)\.idx")
-    for stale in directory.glob(f"{prefix}-*.idx"):
-        found = layout.fullmatch(stale.name)
-        if found and (int(found[1]), int(found[2])) != (FORMAT, marshal.version):
-            stale.unlink(missing_ok=True)
+    prune(directory, [stale for stale in directory.glob(f"{prefix}-*.idx")
+                      if (found := layout.fullmatch(stale.name))
+                      and (int(found[1]), int(found[2])) != (FORMAT, marshal.version)])
 
 
 def load_or_build(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
+from trackmeta.cache import cache_dir, read_sealed, sealed, write_atomic
 from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build
 from trackmeta.ontology.sources import (
     OntologyError,
@@ -175,10 +175,10 @@ class Resolver:
         ).encode()).hexdigest()
         path = cache_dir() / "index" / f"{prefix}-former-{digest[:24]}.idx"
         if prefix not in self._formers:
+            payload = read_sealed(path)
             try:
-                payload = unsealed(path.read_bytes())
                 loaded = marshal.loads(payload) if payload is not None else None
-            except (OSError, EOFError, ValueError, TypeError):
+            except (EOFError, ValueError, TypeError):
                 loaded = None
             self._formers[prefix] = loaded if isinstance(loaded, dict) else {}
         former = self._formers[prefix]
@@ -328,14 +328,16 @@ class Resolver:
         index = self.index(prefix)
         path = (cache_dir() / "index" / f"{prefix}-names-{index.release.sha256[:24]}.idx"
                 if index is not None else None)
-        try:  # cached by release: a run that needs it reads one small file
-            payload = unsealed(path.read_bytes()) if path is not None else None
+        payload = read_sealed(path) if path is not None else None  # one small file, by release
+        try:
             cached = marshal.loads(payload) if payload is not None else None
-            if isinstance(cached, dict):
-                self._names[prefix] = cached
-                return cached
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
+        except (ValueError, EOFError, TypeError):
+            cached = None
+        if isinstance(cached, dict) and all(
+                type(k) is str and isinstance(v, list) and all(type(c) is str for c in v)
+                for k, v in cached.items()):
+            self._names[prefix] = cached
+            return cached
         table: dict[str, list[str]] = {}
         for text, curie, _, _ in index.names if index is not None else ():
             ids = table.setdefault(fold(text), [])

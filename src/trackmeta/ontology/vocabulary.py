@@ -11,7 +11,6 @@ bisection: opening costs no parsing, whatever the vocabulary's size.
 from __future__ import annotations
 
 import gzip
-import mmap
 import struct
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
@@ -19,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trackmeta.cache import cache_dir, write_atomic
+from trackmeta.cache import cache_dir, read_entry, write_atomic
 from trackmeta.ontology.sources import OntologyError, sha256_file
 from trackmeta.resources import data_dir
 from trackmeta.specs.model import VocabularyDecl
@@ -164,14 +163,15 @@ def unpacked_path(decl: VocabularyDecl) -> Path:
     return cache_dir() / "vocab" / f"{decl.name}-{decl.sha256[:16]}.vocab"
 
 
-def _unpacked(decl: VocabularyDecl) -> mmap.mmap | bytes:
+def _unpacked(decl: VocabularyDecl) -> bytes:
     """The cache's unpacked copy, mapped; made (and the shipped file verified) on first use. A
     cache that cannot be written costs only speed: the copy is then held in memory."""
     assert decl.sha256 is not None
     target = unpacked_path(decl)
+    mapped = read_entry(target)  # whole: a copy truncated meanwhile cannot crash the run
     try:
-        with target.open("rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        if mapped is None:
+            raise ValueError("not cached")
         magic, count, digest = _HEADER.unpack_from(mapped)
         table = _HEADER.size + 4 * (count + 1)
         (end,) = struct.unpack_from("I", mapped, table - 4)

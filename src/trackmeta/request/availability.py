@@ -284,8 +284,13 @@ def remember(path: Path, organism: str) -> None:
 
 def remembered(organism: str) -> Remembered | None:
     """The metadata last given for this organism (it may since have changed or gone)."""
+    from trackmeta.cache import read_entry
+
+    data = read_entry(_memory(organism), 1 << 16)
+    if data is None:
+        return None
     try:
-        record = json.loads(_memory(organism).read_bytes())
+        record = json.loads(data)
         return Remembered(Path(record["path"]), str(record["sha256"]), str(record["when"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return None

@@ -136,20 +136,23 @@ def _release_names(resolver: Resolver) -> Names:
     import hashlib
     import marshal
 
-    from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
+    from trackmeta.cache import cache_dir, read_sealed, sealed, write_atomic
 
     digest = hashlib.sha256(Path(names.__file__).read_bytes())
     indexes = [resolver.index(prefix) for prefix in SEARCHED]
     for prefix, index in zip(SEARCHED, indexes, strict=True):
         digest.update(f"{prefix}:{index.release.sha256 if index else '-'}".encode())
     path = cache_dir() / "names" / f"{digest.hexdigest()[:32]}.names"
+    payload = read_sealed(path)
     try:
-        payload = unsealed(path.read_bytes())
         cached = marshal.loads(payload) if payload is not None else None
-        if isinstance(cached, tuple) and len(cached) == 6:
-            return cached
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
+    except (ValueError, EOFError, TypeError):
+        cached = None
+    if (isinstance(cached, tuple) and len(cached) == 6
+            and all(isinstance(part, (list, bytes)) for part in cached)
+            and len({len(part) for part in cached}) == 1
+            and all(type(t) is str for t in cached[0]) and all(type(c) is str for c in cached[1])):
+        return cached
     released = [entry for index in indexes if index is not None for entry in index.names]
     table: Names = ([t for t, _, _, _ in released], [c for _, c, _, _ in released],
                     bytes(int(is_label) for _, _, is_label, _ in released),

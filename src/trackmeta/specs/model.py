@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from trackmeta.cache import cache_dir, sealed, unsealed, write_atomic
+from trackmeta.cache import cache_dir, read_sealed, sealed, write_atomic
 from trackmeta.resources import data_dir
 
 
@@ -252,10 +252,10 @@ class _Documents:
     def _read_cache(self) -> dict[str, Any]:
         """The checked documents of an earlier run, if the cache file verifies (its own sha256,
         then the digest of the spec files it was made from)."""
+        payload = read_sealed(self._cache_path())
         try:
-            payload = unsealed(self._cache_path().read_bytes())
             data = json.loads(payload) if payload is not None else None
-        except (OSError, ValueError):
+        except ValueError:
             return {}
         if not isinstance(data, dict) or data.get("digest") != self.digest:
             return {}
