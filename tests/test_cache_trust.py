@@ -127,3 +127,57 @@ def test_a_damaged_vocabulary_copy_changes_no_report(own_cache: Path, tmp_path: 
     for copy in (own_cache / "verdicts").glob("*.memo"):  # remembered verdicts, misshapen
         copy.write_bytes(cache.sealed(marshal.dumps({"CTFC": "gene", "X": ("gene",)})))
     assert _findings(table) == expected
+
+
+# -- configuration from places the user does not control ------------------------------------------
+
+def _bad_table(directory: Path) -> Path:
+    from tests.helpers import VALID
+
+    table = directory / "bad.tsv"
+    table.write_text(VALID.read_text().replace("0.09414368867874146", "-1"))
+    return table
+
+
+def _cli(*argv: str, cwd: Path) -> tuple[int, str, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "trackmeta", *argv], cwd=cwd, text=True,
+                          capture_output=True, check=False)
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="a directory of another user needs root to make (CI runs as root)")
+def test_a_configuration_in_another_users_directory_silences_nothing(tmp_path: Path) -> None:
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    (shared / "trackmeta.toml").write_text('ignore = ["TM1"]\n')
+    mine = shared / "work"
+    mine.mkdir()
+    table = _bad_table(mine)
+    os.chown(shared, NOBODY, NOBODY)
+    os.chmod(shared, 0o1777)
+    code, out, _ = _cli("check", table.name, cwd=mine)
+    assert code == 1 and "TM105" in out and "configuration:" not in out
+
+
+def test_the_search_stops_at_the_repository_root_and_names_the_file_used(tmp_path: Path) -> None:
+    (tmp_path / "trackmeta.toml").write_text('ignore = ["TM1"]\n')
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    table = _bad_table(repo)
+    code, out, _ = _cli("check", table.name, cwd=repo)
+    assert code == 1 and "TM105" in out
+    (repo / "trackmeta.toml").write_text('fail-on = "never"\n')
+    code, out, _ = _cli("check", table.name, cwd=repo)
+    assert code == 0 and f"note: configuration: {repo / 'trackmeta.toml'}" in out
+
+
+def test_an_error_about_a_setting_names_its_file_line_and_key(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "trackmeta.toml").write_text('fail-on = "error"\n[ontologies]\nCL = "/dev/zero"\n')
+    code, _, err = _cli("check", _bad_table(tmp_path).name, cwd=tmp_path)
+    assert code == 2 and "trackmeta.toml:" in err and "ontologies.CL = '/dev/zero'" in err
+    assert "--ontology" not in err  # a flag the user never passed

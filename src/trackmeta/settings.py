@@ -59,6 +59,7 @@ class Settings:
             "severity": self.severity,
             "ontologies": self.ontologies,
             "max_input_bytes": self.max_input_size,
+            "sources": dict(self.sources),
         }
 
     def describe(self) -> list[tuple[str, str, str]]:
@@ -80,15 +81,45 @@ def _show(value: object) -> str:
     return "(none)" if value is None else str(value)
 
 
+def origin(sources: Mapping[str, str], key: str, value: object) -> str:
+    """A setting as the user gave it, for an error about it: `--baseline x.json`, or
+    `trackmeta.toml:3: baseline = 'x.json'`; `key` as a Python argument where neither."""
+    where = sources.get(key)
+    if where is None:
+        return f"{key.replace('-', '_')}={str(value)!r}"
+    if where.startswith("--"):
+        return f"{where} {value}"
+    return f"{where}: {key} = {str(value)!r}"
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest trackmeta.toml, or pyproject.toml with a [tool.trackmeta] table, from `start`
-    upward; trackmeta.toml wins in a directory that has both."""
+    upward; trackmeta.toml wins in a directory that has both. The search stops at the
+    repository root (a directory holding .git), and before a directory or file another user
+    owns (as git does): a shared /tmp or a parent someone else controls configures nothing.
+    The starting directory is searched when no one else can write to it."""
     for directory in (start, *start.parents):
+        if not _trusted(directory, start=directory == start):
+            return None
         for name in CONFIG_FILES:
             candidate = directory / name
             if candidate.is_file() and (name != "pyproject.toml" or _has_table(candidate)):
-                return candidate
+                return candidate if _trusted(candidate, start=False) else None
+        if (directory / ".git").exists():
+            return None
     return None
+
+
+def _trusted(path: Path, start: bool) -> bool:
+    """Owned by the user running trackmeta; or, for the starting directory, writable by no one
+    else (a checkout another account made, read by a CI job running as root)."""
+    if not hasattr(os, "geteuid"):
+        return True
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.geteuid() or (start and not info.st_mode & 0o022)
 
 
 def _has_table(pyproject: Path) -> bool:
@@ -233,6 +264,8 @@ def from_file(path: Path, organism_named: OrganismLookup) -> tuple[dict[str, Any
             values["ontologies"] = MappingProxyType({
                 prefix: (release if release == "pulled" else str(base / release))
                 for prefix, release in releases.items()})
+            sources.update({f"ontologies.{prefix}": f"{where}: ontologies.{prefix}"
+                            for prefix in releases})
         else:
             known = ", ".join(sorted(("select", "ignore", "extend-select", "fail-on", "organism",
                                       "baseline", "per-file-ignores", "severity", "ontologies",
@@ -262,6 +295,8 @@ def resolve(flags: Mapping[str, Any], organism_named: OrganismLookup, config: Pa
             value = MappingProxyType({**values.get(name, {}), **value})
         values[name] = value
         sources[key] = f"--{key}" if name != "ontologies" else "--ontology"
+        if name == "ontologies":
+            sources.update({f"ontologies.{prefix}": f"--ontology {prefix}" for prefix in flags[name]})
     return replace(Settings(), **values, config=path, sources=MappingProxyType(sources))
 
 

@@ -137,7 +137,7 @@ class _Tally:
 
 def _options(specs: Specs | None, organism: Any, select: Sequence[str], ignore: Sequence[str],
              expect: str | None, fail_on: str | None, ontologies: Mapping[str, str | Path] | None,
-             baseline: str | Path | None) -> _Options:
+             baseline: str | Path | None, sources: Mapping[str, str]) -> _Options:
     from trackmeta.ontology.resolver import Resolver
     from trackmeta.specs import organism as organisms
 
@@ -149,7 +149,9 @@ def _options(specs: Specs | None, organism: Any, select: Sequence[str], ignore: 
         try:
             recorded = baselines.load(Path(baseline))
         except baselines.BaselineError as exc:
-            raise UsageError(str(exc)) from None
+            from trackmeta.settings import origin
+
+            raise UsageError(f"{origin(sources, 'baseline', baseline)}: {exc}") from None
     try:
         declared = organisms.find(organism, base) if organism is not None else None
     except organisms.OrganismError as exc:
@@ -159,7 +161,9 @@ def _options(specs: Specs | None, organism: Any, select: Sequence[str], ignore: 
     return _Options(
         base, declared, RuleSelection(tuple(select), tuple(ignore)),
         None if fail_on in (None, "never") else Severity.parse(str(fail_on)),
-        Resolver(base, {k: Path(v) for k, v in (ontologies or {}).items()}), recorded)
+        Resolver(base, {k: Path(v) for k, v in (ontologies or {}).items()},
+                 given={prefix: sources.get(f"ontologies.{prefix}", f"ontologies[{prefix!r}]")
+                        for prefix in ontologies or {}}), recorded)
 
 
 def _load(source: Any, run: _Run, base: Specs, delimiter: str | None, max_input_bytes: int,
@@ -394,6 +398,7 @@ def check(
     progress: Callable[[str, int, int], None] | None = None,
     missing: str = "raise",
     stdin_filename: str | Path | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> Report:
     """Validate metadata (paths, a release directory, a DataFrame or the AlphaGenome SDK's
     OutputMetadata) and return a Report.
@@ -409,11 +414,13 @@ def check(
     `max_input_bytes`, after decompression, is a failure. `progress(step, done, total)` is told
     of each step. A path that does not exist raises FileNotFoundError (`missing="report"`
     makes it a failure of the Report instead, as the command line reports it).
-    `stdin_filename` names the table read from `-`: its path in the report and the baseline,
-    and the release directory (with its manifest) it belongs to.
+    `sources` says where each setting came from (a configuration file's line and key, or a
+    flag), for the errors about it. `stdin_filename` names the table read from `-`: its path in
+    the report and the baseline, and the release directory (with its manifest) it belongs to.
     """
     tell = progress or (lambda step, done, total: None)
-    options = _options(specs, organism, select, ignore, expect, fail_on, ontologies, baseline)
+    options = _options(specs, organism, select, ignore, expect, fail_on, ontologies, baseline,
+                       sources or {})
     run = _Run()
     _load(source, run, options.base, delimiter, max_input_bytes, tell, missing,
           Path(stdin_filename) if stdin_filename is not None else None)

@@ -64,6 +64,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                        expect=args.expect, progress=progress, **settings.check_options())
     finally:
         progress.close()
+    if settings.config is not None:  # which file configured the run, said in every report
+        from dataclasses import replace
+
+        report = replace(report, notes=(*report.notes, f"configuration: {settings.config}"))
     options = RenderOptions(statistics=args.statistics,
                             color=output is None and _color(sys.stdout))
     document = render(report, args.format, options)

@@ -86,21 +86,28 @@ class Resolver:
     """One per run: holds the releases used, loaded on first need."""
 
     def __init__(self, specs: Specs, overrides: Mapping[str, Path] | None = None, *,
-                 option: str = "--ontology") -> None:
+                 option: str = "--ontology", given: Mapping[str, str] | None = None) -> None:
         self._decls = specs.ontologies
         self._overrides = dict(overrides or {})
         self._option = option  # how the user gave the overrides, for messages
+        self._given = dict(given or {})  # prefix -> where its override was set, where known
         self.words = Vocabularies(specs.vocabularies)  # the word lists used beside the releases
         self._names: dict[str, dict[str, list[str]]] = {}
         for prefix in self._overrides:
             if prefix not in self._decls:
-                raise OntologyError(f"{option} {prefix}=...: {prefix} is not a declared ontology "
-                                    f"({', '.join(sorted(self._decls))})")
+                raise OntologyError(f"{self._setting(prefix, '...')}: {prefix} is not a declared "
+                                    f"ontology ({', '.join(sorted(self._decls))})")
         self._indices: dict[str, OntologyIndex | None] = {}
         self._history: list[tuple[str, str]] = []  # older releases consulted, in order
         self._formers: dict[str, Former] = {}
         self._older: dict[tuple[str, str], ReleaseText] = {}
         self.cache_hits: dict[str, bool] = {}
+
+    def _setting(self, prefix: str, release: object) -> str:
+        """An override as the user set it: the configuration file, line and key, the
+        argument, or the option."""
+        where = self._given.get(prefix)
+        return f"{where} = {str(release)!r}" if where else f"{self._option} {prefix}={release}"
 
     # releases -----------------------------------------------------------------------------
     def index(self, prefix: str) -> OntologyIndex | None:
@@ -129,11 +136,11 @@ class Resolver:
         elif override is not None:
             problem = describe_unreadable(override)
             if problem not in (None, "no such file or directory"):
-                raise OntologyError(f"{self._option} {prefix}={override}: {problem}")
+                raise OntologyError(f"{self._setting(prefix, override)}: {problem}")
             if problem is not None:
                 versions = ", ".join(sorted(bundled))
                 raise OntologyError(
-                    f"{self._option} {prefix}={override}: no such file, and "
+                    f"{self._setting(prefix, override)}: no such file, and "
                     + (f"no bundled {prefix} release of that version ({versions})" if bundled
                        else f"no {prefix} release is bundled"))
             digest = sha256_file(override)
