@@ -137,3 +137,39 @@ def test_a_remembered_path_is_said_inertly(planted: Path, tmp_path: Path) -> Non
     code, out, err = _run("terms", "CL:0000084", cwd=tmp_path, env=cache)
     assert "PWNED" in out + err  # the note names the remembered file
     _assert_safe(out + err, "remembered path")
+
+
+@pytest.mark.parametrize("planted", [" =HYPERLINK(\"https://evil.example\",\"x\")",
+                                     " +cmd|' /C calc'!A0", " =1+1", " @SUM(A1)"])
+def test_a_repair_never_makes_a_formula(planted: str, tmp_path: Path) -> None:
+    import trackmeta
+    from tests.helpers import edited, to_text, valid_lines
+
+    table = tmp_path / "t.tsv"
+    table.write_text(to_text(edited(valid_lines(), 5, "biosample_name", planted)))
+    found = [f for f in trackmeta.check(table).findings if f.code == "TM104"]
+    assert found and found[0].fix is None and "spreadsheet formula" in found[0].message
+    repair = trackmeta.fix(table)
+    assert all(not e.new.startswith(("=", "+", "@")) for e in repair.edits)
+    assert any(f.code == "TM104" for f in repair.left)  # a person's call
+
+
+def test_a_delimited_export_forges_no_row_column_or_formula(tmp_path: Path) -> None:
+    from tests.helpers import edited, to_text, valid_lines
+
+    hostile = '=HYPERLINK("https://evil.example")\n=cmd\tforged'
+    table = tmp_path / "m.csv"
+    rows = [list(r) for r in edited(valid_lines(), 2, "biosample_name", "x")]
+    rows[1][rows[0].index("biosample_name")] = hostile
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    table.write_text(out.getvalue())
+    curie = rows[1][rows[0].index("ontology_curie")]
+    code, text, err = _run("tracks", curie, "--metadata", str(table), "--format", "tsv",
+                           "--no-remember", cwd=tmp_path)
+    assert code == 0, err
+    parsed = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    assert len({len(r) for r in parsed}) == 1  # no forged column
+    cells = [c for r in parsed[1:] for c in r]
+    assert f"'{hostile}" in cells  # one cell, whole, and inert in a spreadsheet
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)

@@ -61,6 +61,44 @@ def _inert(line: str) -> str:
     return line
 
 
+FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet cell a formula
+
+
+def starts_formula(text: str) -> bool:
+    """Whether a spreadsheet would read `text` as a formula (a plain number is a number, and a
+    lone sign, such as the strand `-`, is text)."""
+    if len(text) < 2 or not text.startswith(FORMULA_LEADERS):
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False
+
+
+def delimited(rows: Iterable[Sequence[str]], delimiter: str = "\t") -> str:
+    """Rows of a delimited file made from input values: a value a spreadsheet would run as a
+    formula gets a leading `'` (OWASP's CSV-injection advice), controls other than line breaks
+    and tabs are shown escaped, and a value holding the delimiter, a quote or a line break is
+    quoted: no value forges a row, a column or a formula."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    for row in rows:
+        writer.writerow([_cell(str(value)) for value in row])
+    return out.getvalue()
+
+
+_CELL_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2066-\u2069{HIDDEN}]")
+
+
+def _cell(value: str) -> str:
+    value = _inert(_CELL_CONTROLS.sub(lambda m: _code(m.group()), utf8(value)))
+    return "'" + value if starts_formula(value) else value
+
+
 _JSON_UNSAFE = re.compile(r"##(?=vso\[|\[)|[\x7f-\x9f]", re.IGNORECASE)
 
 

@@ -27,8 +27,9 @@ def _rank(code: str) -> int:
 
 def reconcile(findings: Iterable[Finding]) -> list[Finding]:
     """The same findings, with at most one proposed value per (row, column) and TM301 name fixes
-    that embed the CURIE the row ends up with."""
-    found = list(findings)
+    that embed the CURIE the row ends up with; and no fix that would make a cell a spreadsheet
+    formula it was not (` =1+1` stripped of its space): that one is for a person."""
+    found = [_no_formula(f) for f in findings]
     chosen: dict[tuple[int, str], Finding] = {}
     for f in found:
         if f.fix is None or f.row is None or f.column is None or f.code == NAME_EMBEDS_TERM:
@@ -48,6 +49,17 @@ def reconcile(findings: Iterable[Finding]) -> list[Finding]:
         out.append(f if winner.fix == f.fix else dataclasses.replace(
             f, fix=None, message=f"{f.message} (see {winner.code} for the fix of this cell)"))
     return out
+
+
+def _no_formula(finding: Finding) -> Finding:
+    from trackmeta.escape import starts_formula
+
+    fix = finding.fix
+    if fix is None or not starts_formula(fix) or (finding.value or "").startswith(fix[:1]):
+        return finding
+    return dataclasses.replace(finding, fix=None, message=(
+        f"{finding.message}; not repaired: the repaired value would start a spreadsheet "
+        "formula, which the value as written does not"))
 
 
 def _name_fix(finding: Finding, term_fix: Finding | None) -> Finding:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from trackmeta import escape
 from trackmeta.cli.common import (
     add_config_options,
     add_format_option,
@@ -28,8 +30,9 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "never expands a term to the terms under it: --descendants lists them, "
                     "with their tracks. Exit 1 when a term returns no track.")
     tracks.add_argument("terms", nargs="+", metavar="TERM")
-    tracks.add_argument("--output-type", dest="output_types", action="append", required=True,
-                        metavar="TYPE", help="requested output type (repeatable)")
+    tracks.add_argument("--output-type", dest="output_types", action="append",
+                        metavar="TYPE", help="requested output type (repeatable; default: every "
+                                             "output type the organism is served)")
     add_metadata_option(tracks)
     tracks.add_argument("--descendants", action="store_true",
                         help="also the terms under each TERM (is_a, part_of) that have tracks")
@@ -44,7 +47,6 @@ def add(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    import sys
 
     from trackmeta.findings import UsageError
     from trackmeta.request.plan import COLUMNS, iter_lines, tracks
@@ -67,9 +69,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         say_json(result.to_dict())
     elif args.format == "tsv":
-        say("\t".join(("term", "curie", "output_type", *COLUMNS)))
-        for track in result.tracks:
-            say("\t".join(track.to_dict().values()))
+        sys.stdout.write(escape.delimited([("term", "curie", "output_type", *COLUMNS),
+                                           *(list(track.to_dict().values()) for track in result.tracks)]))
     else:
         for line in iter_lines(result):
             say(line)

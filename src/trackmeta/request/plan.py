@@ -223,7 +223,8 @@ def plan(terms: Any, output_types: Any, metadata: Any, specs: Specs, resolver: R
     """The tracks each term returns for each output type, read from `metadata`."""
     from trackmeta.request.terms import _as_list, normalise_output_types
 
-    wanted = tuple(normalise_output_types(output_types, specs))
+    wanted = (tuple(normalise_output_types(output_types, specs)) if output_types is not None
+              else tuple(specs.output_types))  # none named: every output type, as users mean
     rows, source = _records(metadata, specs)
     filters = _filters(where, rows)
     by_curie: dict[str, list[dict[str, str]]] = {}
