@@ -155,7 +155,7 @@ def test_a_repair_never_makes_a_formula(planted: str, tmp_path: Path) -> None:
 
 
 def test_a_delimited_export_forges_no_row_column_or_formula(tmp_path: Path) -> None:
-    from tests.helpers import edited, to_text, valid_lines
+    from tests.helpers import edited, valid_lines
 
     hostile = '=HYPERLINK("https://evil.example")\n=cmd\tforged'
     table = tmp_path / "m.csv"
