@@ -81,6 +81,15 @@ def _show(value: object) -> str:
     return "(none)" if value is None else str(value)
 
 
+def _working_directory() -> Path:
+    """Where the run started; a working directory deleted meanwhile is the root (nothing above
+    it configures the run, and paths given absolute still work)."""
+    try:
+        return Path.cwd().resolve()
+    except FileNotFoundError:
+        return Path("/nonexistent-working-directory")
+
+
 def origin(sources: Mapping[str, str], key: str, value: object) -> str:
     """A setting as the user gave it, for an error about it: `--baseline x.json`, or
     `trackmeta.toml:3: baseline = 'x.json'`; `key` as a Python argument where neither."""
@@ -280,7 +289,7 @@ def resolve(flags: Mapping[str, Any], organism_named: OrganismLookup, config: Pa
     """Defaults, then the configuration file (found upward unless given or `isolated`), then the
     flags that were given (None: not given). `organism_named` is the specs' answer to an
     organism name (core knows no specs)."""
-    path = None if isolated else (config or find_config((cwd or Path.cwd()).resolve()))
+    path = None if isolated else (config or find_config(cwd or _working_directory()))
     if config is not None and not config.is_file():
         raise SettingsError(f"--config {config}: no such file")
     values: dict[str, Any] = {}

@@ -9,7 +9,9 @@ May import: every package (the arrows run cli -> jobs -> io, specs, ontology -> 
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
+import io
 import os
 import re
 import sys
@@ -77,6 +79,7 @@ def entry() -> None:
     """
     gc.disable()
     on_termination()
+    standard_streams()
     # pandera imports hypothesis, when installed, to register data-synthesis strategies no check
     # uses (about 0.14 s); this process never synthesises data, so it is not imported here
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
@@ -87,6 +90,53 @@ def entry() -> None:
     except BrokenPipeError:
         code = _pipe_closed()
     os._exit(code)
+
+
+class _Closed(io.TextIOBase):
+    """A standard stream the caller closed (`>&-`): using it is an OSError naming it, which
+    `main` reports as exit 2; no traceback."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _closed(self) -> OSError:
+        return OSError(errno.EBADF, f"{self.name} is closed")
+
+    def write(self, text: str) -> int:
+        raise self._closed()
+
+    def read(self, size: int | None = -1) -> str:
+        raise self._closed()
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        raise self._closed()
+
+    @property
+    def buffer(self) -> io.BufferedIOBase:
+        raise self._closed()
+
+
+def _working_directory() -> bool:
+    try:
+        os.getcwd()
+    except OSError:
+        return False
+    return True
+
+
+def standard_streams() -> None:
+    """Streams as a run needs them: one the caller closed stands in as a closed stream (stderr
+    as a sink: there is nowhere else to say anything), and text the stream's encoding cannot
+    hold (PYTHONIOENCODING=ascii) is written escaped instead of failing: no report is lost."""
+    if sys.stdin is None:
+        sys.stdin = _Closed("standard input")
+    if sys.stdout is None:
+        sys.stdout = _Closed("standard output")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the run
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 class Terminated(BaseException):
@@ -150,6 +200,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         where = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno == errno.EBADF and isinstance(sys.stdout, _Closed):
+            return error(f"{exc.strerror or exc}: give the report a file with -o FILE")
+        if exc.filename is None and exc.errno == errno.ENOENT and not _working_directory():
+            return error("the working directory no longer exists: run from one that does, "
+                         "or give absolute paths")
         return error(f"{where}{exc.strerror or exc}; nothing partial was left behind")
     except Exception as exc:  # the last line of defence: no traceback for users
         from trackmeta.findings import UsageError

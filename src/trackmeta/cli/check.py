@@ -119,10 +119,13 @@ def _reports(given: list[str]) -> dict[str, Path] | str:
 
 
 def _color(stream: object) -> bool:
-    """Colour on a terminal, unless NO_COLOR is set; FORCE_COLOR asks for it anywhere."""
+    """Colour on a terminal, unless NO_COLOR is set or TERM is dumb; FORCE_COLOR asks for it
+    anywhere."""
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
+    if os.environ.get("TERM") == "dumb":  # a terminal that shows escape codes as text
+        return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())

@@ -20,7 +20,10 @@ def relative(path: str) -> str:
     findings to files; `<stdin>` and the like kept."""
     if path.startswith("<"):
         return path
-    return os.path.relpath(os.path.abspath(path)).replace(os.sep, "/")
+    try:
+        return os.path.relpath(os.path.abspath(path)).replace(os.sep, "/")
+    except FileNotFoundError:  # the working directory is gone: the path as given
+        return path.replace(os.sep, "/")
 
 
 def shown(path: str) -> str:
