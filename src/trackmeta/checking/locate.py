@@ -34,8 +34,8 @@ class Locator:
         self._names = frame["name"].to_numpy(dtype=object) if "name" in frame else None
         self._strands = frame["strand"].to_numpy(dtype=object) if "strand" in frame else None
         self._order = {str(c): i for i, c in enumerate(frame.columns)}
-        self._cells = ([frame.iloc[:, i].to_numpy(dtype=object) for i in range(frame.shape[1])]
-                       if table.exact else None)
+        self._frame = frame if table.exact else None
+        self._cells: list[np.ndarray] | None = None  # read on the first span asked for
         self._tracks: dict[int, TrackId | None] = {}
 
     def position(self, row: int) -> int:
@@ -63,8 +63,11 @@ class Locator:
 
     def span(self, position: int, column: str) -> tuple[int, int] | None:
         """The 1-based first and past-the-end character of a cell in its line."""
-        if self._cells is None or column not in self._order:
+        if self._frame is None or column not in self._order:
             return None
+        if self._cells is None:
+            self._cells = [self._frame.iloc[:, i].to_numpy(dtype=object)
+                           for i in range(self._frame.shape[1])]
         start = 1
         for cells in self._cells[:self._order[column]]:
             start += len(str(cells[position])) + 1

@@ -269,19 +269,26 @@ def _check_across(run: _Run) -> None:
 
 
 def _tally(run: _Run, base: Specs) -> _Tally:
-    """Rows, tracks per output type, and the distinct biosamples (CURIEs) per output type."""
+    """Rows, tracks per output type, and the distinct biosamples (CURIEs) per output type,
+    from the codes the checks made."""
+    import numpy as np
+
     tracks_by_type: Counter[str] = Counter()
     biosamples: dict[str, set[str]] = {name: set() for name in base.known_output_types}
     rows = 0
-    for table, types, _ in run.tables:
+    for table, _, _ in run.tables:
         rows += len(table.frame)
-        for otype, count in types[types != ""].value_counts().items():
-            tracks_by_type[str(otype)] += (int(count)
-                                           * base.known_output_types[str(otype)].tracks_per_row)
+        distinct = run.distincts[table.path]
+        kinds = distinct.kinds
+        for code, count in enumerate(np.bincount(kinds.codes, minlength=len(kinds)).tolist()):
+            otype = str(kinds.values[code])
+            if otype and count:
+                tracks_by_type[otype] += count * base.known_output_types[otype].tracks_per_row
         if "ontology_curie" in table.frame:
-            for otype, curies in table.frame.groupby(types)["ontology_curie"]:
-                if otype != "":
-                    biosamples[str(otype)].update(c for c in curies.unique() if c.strip())
+            typed = distinct.tuples(["ontology_curie"], typed=True)
+            for otype, curie in zip(*(part.tolist() for part in typed.parts), strict=True):
+                if otype != "" and str(curie).strip():
+                    biosamples[str(otype)].add(curie)
     return _Tally(rows, tracks_by_type, biosamples)
 
 

@@ -44,13 +44,18 @@ class _Check:
     explain: Callable[[str, str], Explanation]  # (value, output type) -> explanation
 
 
-@dataclass(frozen=True)
+@dataclass
 class CompiledSchema:
-    """Per column, its checks and which output types require it."""
+    """Per column, its checks and which output types require it; the one pandera schema that
+    runs them; and what each (output type, value) pair was judged, remembered for the run's
+    later tables: a release of many small files validates each distinct pair once."""
 
     checks: Mapping[str, tuple[_Check, ...]]
     required_by: Mapping[str, tuple[str, ...]]
     required: pa.DataFrameSchema  # the columns some present output type requires
+    schema: pa.DataFrameSchema
+    pairs: _Pairs
+    known: dict[str, dict[tuple[str, str], tuple[Finding, ...]]]
 
 
 def parse_resolution(text: str) -> int | None:
@@ -201,66 +206,118 @@ def _compile(specs: Specs, present: tuple[str, ...]) -> CompiledSchema:
         required_by[name] = tuple(t for t, use in uses.items() if use is not None and use.required)
     required = pa.DataFrameSchema({name: pa.Column(required=True, nullable=True)
                                    for name, needing in required_by.items() if needing})
-    return CompiledSchema(checks, required_by, required)
+    pairs = _Pairs()
+    schema = pa.DataFrameSchema({name: pa.Column(checks=[
+        pa.Check(functools.partial(pairs.verdict, name, c.verdict), name=c.code, ignore_na=False)
+        for c in column_checks], required=False, nullable=True)
+        for name, column_checks in checks.items() if column_checks})
+    return CompiledSchema(checks, required_by, required, schema, pairs,
+                          {name: {} for name in checks})
+
+
+_REMEMBERED = 10_000  # new pairs of one column in one table beyond which none are remembered
+_TOGETHER = 4_096  # new pairs per column up to which every column is validated in one call
 
 
 def run_schema(compiled: CompiledSchema, distinct: Distinct) -> Iterator[Finding]:
-    """Validate each column's distinct (output type, value) pairs with pandera, lazily, and
-    map each failure case back to the rows holding the pair (the engine fills in path and
-    line). Rows of an unknown output type ('') are not judged."""
+    """Validate the distinct (output type, value) pairs of each column with pandera, lazily
+    (only pairs no earlier table of the run had), and place each failure on the rows holding
+    its pair (the engine fills in path and line). Rows of an unknown output type ('') are not
+    judged."""
     frame = distinct.frame
     try:
-        compiled.required.validate(frame.head(0), lazy=True)
+        if any(needing and column not in frame for column, needing in compiled.required_by.items()):
+            compiled.required.validate(frame.head(0), lazy=True)  # pandera names what is missing
     except SchemaErrors as errors:
         for value in errors.failure_cases["failure_case"]:
             needing = ", ".join(compiled.required_by[str(value)])
             yield rule("TM001").finding(f"column {value!r} is required for {needing} and missing",
                                         column=str(value), line=1)
-    for column, checks in compiled.checks.items():
-        if column in frame and checks:
-            yield from _column_failures(column, checks, distinct)
-
-
-def _column_failures(column: str, checks: tuple[_Check, ...], distinct: Distinct
-                     ) -> Iterator[Finding]:
-    pairs = distinct.tuples([column], typed=True)
-    judged = np.flatnonzero(pairs.parts[0] != "")
-    if not len(judged):
-        return
-    pair_types, raw = pairs.parts[0][judged], pairs.parts[1][judged]
-    stripped = [str(v).strip() for v in raw]
-    pairs_seen = _Pairs(raw, stripped, pair_types)
-    schema = pa.DataFrameSchema({column: pa.Column(checks=[
-        pa.Check(functools.partial(pairs_seen.verdict, c.verdict), name=c.code, ignore_na=False)
-        for c in checks], nullable=True)})
-    try:
-        schema.validate(pd.DataFrame({column: raw}, dtype=object), lazy=True)
-    except SchemaErrors as errors:
-        cases = errors.failure_cases
-        by_code = {c.code: c for c in checks}
-        failed: dict[int, list[Finding]] = {}
-        for code, value, index in zip(cases["check"], cases["failure_case"], cases["index"],
-                                      strict=True):
-            position = int(index)
-            message, expected, fix = by_code[str(code)].explain(str(value), pair_types[position])
-            failed.setdefault(int(judged[position]), []).append(rule(str(code)).finding(
-                message, column=column, value=str(value), expected=expected, fix=fix))
-        for pair, positions in pairs.rows_of(sorted(failed)):
-            for template in failed[pair]:
+    columns = [c for c, checks in compiled.checks.items() if c in frame and checks]
+    coded = {c: distinct.tuples([c], typed=True) for c in columns}
+    new: dict[str, list[tuple[str, str]]] = {}
+    for column in columns:
+        known = compiled.known[column]
+        types, values = coded[column].parts
+        new[column] = [pair for pair in zip(types.tolist(), values.tolist(), strict=True)
+                       if pair[0] != "" and pair not in known]
+    judged = _validate(compiled, {c: pairs for c, pairs in new.items() if pairs})
+    for column in columns:
+        templates = {**compiled.known[column], **judged.get(column, {})}
+        if len(new[column]) <= _REMEMBERED:
+            compiled.known[column].update(judged.get(column, {}))
+        types, values = coded[column].parts
+        failed = {code: templates[pair] for code, pair in
+                  enumerate(zip(types.tolist(), values.tolist(), strict=True))
+                  if pair[0] != "" and templates.get(pair)}
+        for code, positions in coded[column].rows_of(sorted(failed)):
+            for template in failed[code]:
                 for row in distinct.rows[positions].tolist():
                     yield template.at_row(row)
 
 
-class _Pairs:
-    """A column's distinct pairs as pandera's checks see them. pandera deep-copies a schema's
-    checks; the pairs are read, never written, so a copy is this object itself (a copy of a
-    million values per column would cost more than the checks)."""
+def _validate(compiled: CompiledSchema, new: Mapping[str, list[tuple[str, str]]]
+              ) -> dict[str, dict[tuple[str, str], tuple[Finding, ...]]]:
+    """Each new pair's finding templates (none where it passes): few pairs in one pandera call
+    over every column (the shorter ones padded with a pair that is not judged), many a call
+    per column, so no column is copied to the length of the longest."""
+    if not new:
+        return {}
+    if max(len(pairs) for pairs in new.values()) <= _TOGETHER:
+        return _failures(compiled, new)
+    found: dict[str, dict[tuple[str, str], tuple[Finding, ...]]] = {}
+    for column, pairs in new.items():
+        found.update(_failures(compiled, {column: pairs}))
+    return found
 
-    def __init__(self, raw: np.ndarray, stripped: list[str], types: np.ndarray) -> None:
-        self.raw, self.stripped, self.types = raw, stripped, types
+
+def _failures(compiled: CompiledSchema, new: Mapping[str, list[tuple[str, str]]]
+              ) -> dict[str, dict[tuple[str, str], tuple[Finding, ...]]]:
+    height = max(len(pairs) for pairs in new.values())
+    compiled.pairs.load(new)
+    frame = pd.DataFrame({column: np.asarray(
+        [value for _, value in pairs] + [pairs[0][1]] * (height - len(pairs)), dtype=object)
+        for column, pairs in new.items()})
+    found: dict[str, dict[tuple[str, str], list[Finding]]] = {
+        column: {pair: [] for pair in pairs} for column, pairs in new.items()}
+    try:
+        compiled.schema.validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+        for column, code, value, index in zip(cases["column"], cases["check"],
+                                              cases["failure_case"], cases["index"], strict=True):
+            pairs = new[str(column)]
+            position = int(index)
+            if position >= len(pairs):
+                continue  # padding: never a pair of this column
+            check = next(c for c in compiled.checks[str(column)] if c.code == code)
+            message, expected, fix = check.explain(str(value), pairs[position][0])
+            found[str(column)][pairs[position]].append(rule(str(code)).finding(
+                message, column=str(column), value=str(value), expected=expected, fix=fix))
+    finally:
+        compiled.pairs.load({})
+    return {column: {pair: tuple(t) for pair, t in judged.items()}
+            for column, judged in found.items()}
+
+
+class _Pairs:
+    """The pairs each column's checks judge in the current pandera call. pandera deep-copies a
+    schema's checks; this holder is read, never copied, so a copy is the object itself."""
+
+    def __init__(self) -> None:
+        self._columns: dict[str, tuple[np.ndarray, list[str], np.ndarray]] = {}
+
+    def load(self, new: Mapping[str, list[tuple[str, str]]]) -> None:
+        self._columns = {column: (np.asarray([v for _, v in pairs], dtype=object),
+                                  [str(v).strip() for _, v in pairs],
+                                  np.asarray([t for t, _ in pairs], dtype=object))
+                         for column, pairs in new.items()}
 
     def __deepcopy__(self, memo: dict[int, object]) -> _Pairs:
         return self
 
-    def verdict(self, verdict: Verdict, values: pd.Series) -> pd.Series:
-        return pd.Series(verdict(self.raw, self.stripped, self.types), index=values.index)
+    def verdict(self, column: str, verdict: Verdict, values: pd.Series) -> pd.Series:
+        raw, stripped, types = self._columns[column]
+        passed = np.ones(len(values), dtype=bool)  # the padding passes
+        passed[:len(raw)] = verdict(raw, stripped, types)
+        return pd.Series(passed, index=values.index)
