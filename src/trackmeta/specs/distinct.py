@@ -57,9 +57,17 @@ def rows_of(codes: np.ndarray, chosen: Sequence[int]) -> Iterator[tuple[int, np.
         yield code, positions[start:end]
 
 
+_SMALL = 64
+
+
 def codes_of(values: np.ndarray | pd.Series) -> Codes:
     """Any array's codes and distinct values (the rows' output types, say)."""
     cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else values
+    if len(cells) <= _SMALL and all(type(v) is str for v in cells):
+        seen: dict[str, int] = {}  # a few values: a dict beats the hash table's set-up
+        small = np.fromiter((seen.setdefault(v, len(seen)) for v in cells), dtype=np.int32,
+                            count=len(cells))
+        return Codes(small, (np.asarray(list(seen), dtype=object),))
     codes, uniques = pd.factorize(cells)
     return Codes(_narrow(codes), (np.asarray(uniques, dtype=object),))
 
