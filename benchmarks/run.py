@@ -158,11 +158,44 @@ class Bench:
               flush=True)
 
 
+def edges(bench: Bench, workdir: Path, out: str) -> None:
+    """Release shapes that were quadratic once (#32): many one-row files, many distinct terms.
+    Timed once each (they take tens of seconds)."""
+    import csv
+
+    rows = list(csv.reader((REPO / "tests" / "fixtures" / "valid.tsv").open(), delimiter="\t"))
+    header, first = rows[0], rows[1]
+    many = workdir / "many-files"
+    many.mkdir()
+    for i in range(10_000):
+        row = list(rows[1 + i % (len(rows) - 1)])
+        row[0] += f" f{i}"
+        (many / f"t{i:05d}.tsv").write_text("\t".join(header) + "\n" + "\t".join(row) + "\n")
+    distinct = workdir / "distinct.tsv"
+    at, name = header.index("ontology_curie"), header.index("name")
+    with distinct.open("w", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(header)
+        for i in range(300_000):
+            row = list(first)
+            row[at] = f"CL:{1_000_000 + i:07d}"
+            row[name] = f"{row[at]} DNase-seq {i}"
+            writer.writerow(row)
+    for label, target in (("check 10,000 one-row files", many),
+                          ("check 300,000 distinct CURIEs", distinct)):
+        seconds, rss = run([*TM, "check", str(target), "--format", "json", "-o", out], bench.env)
+        bench.results[label] = {"seconds": round(seconds, 2), "peak_rss_mib": round(rss, 1),
+                                "note": "target: well under a minute"}
+        print(f"{label:<46} {seconds:8.2f} s   {rss:7.0f} MiB peak", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--scale", default="5563,55630,556300,1112600")
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--edges", action="store_true",
+                        help="also the hostile shapes: 10,000 one-row files, 300,000 distinct CURIEs")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="trackmeta-bench-"))
     cache = workdir / "cache"
@@ -247,6 +280,8 @@ def main() -> int:
                            check=True)
             bench.scaled("check 111,260 tracks, 19 in 20 repeated (TM302)", path, out,
                          runs=max(2, args.runs // 2), note="target under 5 s")
+        if args.edges:
+            edges(bench, workdir, out)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
