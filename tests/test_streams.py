@@ -81,3 +81,66 @@ def test_a_dumb_terminal_gets_no_colour(monkeypatch: pytest.MonkeyPatch) -> None
     assert not _color(Terminal())
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert _color(Terminal())
+
+
+# -- left from rounds one and two --------------------------------------------------------------
+
+def test_an_alias_bomb_in_a_manifest_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "tracks.tsv").write_text((REPO / "tests" / "fixtures" / "valid.tsv").read_text())
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"{chr(97 + i)}: &{chr(97 + i)} [{', '.join([f'*{chr(96 + i)}'] * 9)}]"
+              for i in range(1, 9)]
+    (release / "manifest.yaml").write_text("\n".join(lines) + "\n")
+    start = time.monotonic()
+    done = _run(["check", str(release)])
+    assert done.returncode == 2 and b"manifest key 'a'" in done.stderr
+    assert time.monotonic() - start < 20  # was past 60 s: each node is walked once
+
+
+def test_a_large_baseline_is_valid(tmp_path: Path) -> None:
+    import json
+
+    entry = {"code": "TM104", "file": "t.tsv", "column": "name", "value": "x", "count": 1,
+             "track": {"organism": "human", "output_type": "DNASE", "name": "n", "strand": "."}}
+    entries = [{**entry, "value": f"v{i}"} for i in range(200_001)]
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"trackmeta_baseline": 2, "entries": entries}))
+    assert baseline.stat().st_size > 16 << 20
+    done = _run(["check", str(EXAMPLE), "--baseline", str(baseline)])
+    assert done.returncode == 1, done.stderr  # the example's findings, not exit 2
+    assert b"set aside" in done.stdout  # its entries are for a file this run did not check
+
+
+def test_cr_only_line_ends_are_refused_by_name(tmp_path: Path) -> None:
+    table = tmp_path / "mac.tsv"
+    table.write_bytes((REPO / "tests" / "fixtures" / "valid.tsv").read_bytes().replace(b"\n", b"\r"))
+    done = _run(["check", str(table)])
+    assert done.returncode == 2 and b"carriage return alone" in done.stderr
+
+
+@pytest.mark.parametrize(("column", "planted", "meant"), [
+    ("ontology_curie", "CL:000\u00a00084", "CL:0000084"),
+    ("biosample_name", "T-cell\u00a0", "T-cell"),
+    ("biosample_name", "T\u00a0cell", "T cell"),
+])
+def test_a_no_break_space_is_cleaned_to_the_value_meant(column: str, planted: str, meant: str,
+                                                        tmp_path: Path) -> None:
+    import trackmeta
+
+    table = tmp_path / "t.tsv"
+    table.write_text(to_text(edited(valid_lines(), 2, column, planted)))
+    (found,) = [f for f in trackmeta.check(table).findings if f.code == "TM012"]
+    assert found.fix == meant
+
+
+def test_an_overlong_term_is_a_verdict_not_a_failure() -> None:
+    done = _run(["terms", "CL:" + "9" * 120_000])
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, "-m", "trackmeta", "terms", "-"], cwd=REPO,
+                          input=b"CL:" + b"9" * 10_000_000 + b"\n", capture_output=True,
+                          check=False)
+    assert done.returncode == 1, done.stderr

@@ -39,6 +39,7 @@ _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u
 _INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
                         "\u202a-\u202e\u2060-\u206f\ufeff]")
 _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_EDGE_SPACES = re.compile(f"^{_SPACES.pattern}+|{_SPACES.pattern}+$")
 
 
 def suspicious(value: str, code: bool = False) -> list[str]:
@@ -69,11 +70,13 @@ def shown(value: str, code: bool = False) -> str:
 
 
 def cleaned(value: str, code: bool) -> str | None:
-    """The value meant, or None where that is not certain. Invisible characters go, odd spaces
-    become spaces; in a code (an id, a strand, an enum value, a number) full-width forms and
-    non-ASCII digits become ASCII, dashes a hyphen-minus, and Greek or Cyrillic letters that look
-    Latin the Latin letter."""
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", value))
+    """The value meant, or None where that is not certain. Invisible characters go; odd spaces
+    become spaces inside text and go at its ends (a trailing no-break space meant none) and
+    anywhere in a code (`CL:000\u00a00047` is CL:0000047); in a code (an id, a strand, an enum
+    value, a number) full-width forms and non-ASCII digits become ASCII, dashes a hyphen-minus,
+    and Greek or Cyrillic letters that look Latin the Latin letter."""
+    text = _INVISIBLE.sub("", value)
+    text = _SPACES.sub("", text) if code else _SPACES.sub(" ", _EDGE_SPACES.sub("", text))
     if code:
         text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_LATIN)
         text = "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c

@@ -120,20 +120,23 @@ def load_toml(path: Path, what: str) -> dict[str, Any]:
     text = read_text(path, what)
     _bounded(text, path, what)
     try:
-        return tomllib.loads(text, parse_float=_finite(path, what))
+        return tomllib.loads(text, parse_float=_finite(path, what, text))
     except SideFileError:
         raise
     except tomllib.TOMLDecodeError as exc:
         raise SideFileError(f"{path}: the {what} is not valid TOML: {exc}") from None
 
 
-def load_json(path: Path, what: str) -> Any:
+BASELINE_MAX_BYTES = 1 << 30  # a baseline grows with the release: a million findings fit
+
+
+def load_json(path: Path, what: str, limit: int = SIDE_MAX_BYTES) -> Any:
     import json
 
-    text = read_text(path, what)
+    text = read_text(path, what, limit)
     try:  # the C decoder nests fast and stops at the recursion limit
-        return json.loads(text, parse_float=_finite(path, what), parse_constant=_finite(
-            path, what), object_pairs_hook=_unique_pairs(path, what))
+        return json.loads(text, parse_float=_finite(path, what, text), parse_constant=_finite(
+            path, what, text), object_pairs_hook=_unique_pairs(path, what))
     except SideFileError:
         raise
     except json.JSONDecodeError as exc:
@@ -166,9 +169,12 @@ def compose_yaml(path: Path, what: str) -> yaml.Node | None:
 def _refuse_repeats(node: yaml.Node, path: Path, what: str) -> None:
     import yaml
 
-    stack = [node]
-    while stack:
+    stack, seen_nodes = [node], set()
+    while stack:  # each node once: an alias repeats a node, it adds no work (no alias bomb)
         current = stack.pop()
+        if id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
         if isinstance(current, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key, value in current.value:
@@ -183,16 +189,31 @@ def _refuse_repeats(node: yaml.Node, path: Path, what: str) -> None:
             stack.extend(current.value)
 
 
-def _finite(path: Path, what: str) -> Any:
-    """A number parser that refuses what is not finite (1e400, NaN, Infinity)."""
+def _finite(path: Path, what: str, document: str = "") -> Any:
+    """A number parser that refuses what is not finite (1e400, NaN, Infinity), naming the line
+    and key where the document shows them."""
 
     def parse(text: str) -> float:
         value = float(text)
         if not math.isfinite(value):
-            raise SideFileError(f"{path}: the {what} holds {text}, which is not a finite number")
+            where = _line_and_key(document, text)
+            raise SideFileError(f"{path}{where}: the {what} holds {text}, which is not a finite "
+                                "number")
         return value
 
     return parse
+
+
+def _line_and_key(document: str, token: str) -> str:
+    """':LINE: KEY' of the first `KEY = TOKEN` or `"KEY": TOKEN` in the document, or ''."""
+    import re
+
+    pattern = re.compile(rf"""^\s*"?([\w.-]+)"?\s*[=:]\s*{re.escape(token)}\s*,?\s*$""")
+    for number, line in enumerate(document.splitlines(), 1):
+        found = pattern.match(line)
+        if found:
+            return f":{number}: {found.group(1)}"
+    return ""
 
 
 def _unique_pairs(path: Path, what: str) -> Any:

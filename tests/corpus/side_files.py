@@ -71,7 +71,7 @@ SIDE_FILES = [
     Side("config max-input-size = true", _config("max-input-size = true\n"),
          "trackmeta.toml:1: max-input-size: expected a size"),
     Side("config max-input-size = inf", _config("max-input-size = inf\n"),
-         "trackmeta.toml: the configuration holds inf, which is not a finite number"),
+         "trackmeta.toml:1: max-input-size: the configuration holds inf, which is not a finite number"),
     Side("config ontologies value a number", _config("[ontologies]\nCL = 5\n"),
          "trackmeta.toml:1: ontologies.CL: expected a release file path"),
     Side("config ontologies value a list", _config('[ontologies]\nCL = ["a", "b"]\n'),

@@ -66,12 +66,17 @@ def record(findings: Iterable[Finding], roots: Mapping[str, str]) -> str:
 
 
 def load(path: Path) -> Counter[Key]:
-    from trackmeta.sidefiles import SideFileError, describe_unreadable, load_json
+    from trackmeta.sidefiles import (
+        BASELINE_MAX_BYTES,
+        SideFileError,
+        describe_unreadable,
+        load_json,
+    )
 
     if describe_unreadable(path) == "no such file or directory":
         raise BaselineError(f"{path}: no such baseline; make one with `trackmeta baseline`")
     try:
-        document = load_json(path, "baseline")
+        document = load_json(path, "baseline", BASELINE_MAX_BYTES)
     except SideFileError as exc:
         raise BaselineError(str(exc)) from None
     version = document.get("trackmeta_baseline") if isinstance(document, dict) else None

@@ -286,6 +286,10 @@ def _read_text(body: bytes, text: str | None, lines_end: bool, where: str,
     if (_SOMETHING.search(body) is None) if text is None else (not text or text.isspace()):
         raise ReadError(Failure("file is empty: expected a header line and track rows", where))
     end = body.find(b"\n")
+    if end < 0 and b"\r" in body.rstrip(b"\r"):
+        raise ReadError(Failure("the lines of this file end with a carriage return alone (classic "
+                                "Mac OS line ends), which no reader here splits: save it with "
+                                "LF or CRLF line ends", where, line=1))
     header_line = (body if end < 0 else body[:end]).decode("utf-8").rstrip("\r")
     delim = _sniff(header_line, where, delimiter)
     # no quotes and no lone CR (where the C parser would end a line): the C parser reads the

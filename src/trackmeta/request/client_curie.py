@@ -35,7 +35,7 @@ def canonical(term: Any) -> Canonical:
         return Canonical(text, None, f"the client knows no ontology type {prefix!r} (it accepts "
                          f"{', '.join(SDK_PREFIXES)}, case sensitive)", _slip(text))
     try:
-        number = int(local)
+        number = int(local) if len(local) <= 64 else int("x")  # no id is longer: not a number
     except ValueError:
         return Canonical(text, None, f"the client cannot read {local!r} as a number", _slip(text))
     return Canonical(text, f"{prefix}:{number:07d}")
@@ -44,6 +44,6 @@ def canonical(term: Any) -> Canonical:
 def _slip(text: str) -> str | None:
     """`CL_0000084`, `cl:84`, an IRI: the CURIE meant, where only one is possible."""
     found = _SLIP.fullmatch(text)
-    if found is None or found.group(1).upper() not in SDK_PREFIXES:
-        return None
+    if found is None or found.group(1).upper() not in SDK_PREFIXES or len(found.group(2)) > 64:
+        return None  # no id has more digits than that: the slip is not certain
     return f"{found.group(1).upper()}:{int(found.group(2)):07d}"
