@@ -46,7 +46,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _encode(value: Any, pad: str, keys: dict[tuple[str, str], str]) -> str:
+def _encode(value: Any, pad: str, keys: dict[tuple[str, type, Any], str]) -> str:
     kind = type(value)
     if kind is dict:
         if not value:
@@ -54,10 +54,10 @@ def _encode(value: Any, pad: str, keys: dict[tuple[str, str], str]) -> str:
         inner = pad + "  "
         parts = []
         for key, item in value.items():
-            lead = keys.get((inner, key))
+            lead = keys.get((inner, type(key), key))  # 0 and False are equal keys, not one name
             if lead is None:
                 named = key if isinstance(key, str) else json.dumps(key)  # as json names keys
-                lead = keys[(inner, key)] = f"{inner}{encode_basestring(named)}: "
+                lead = keys[(inner, type(key), key)] = f"{inner}{encode_basestring(named)}: "
             kind = type(item)
             if kind is str:
                 parts.append(lead + encode_basestring(item))
@@ -81,7 +81,7 @@ def _encode(value: Any, pad: str, keys: dict[tuple[str, str], str]) -> str:
     return _scalar(value)
 
 
-def _records(records: Records, pad: str, keys: dict[tuple[str, str], str]) -> str:
+def _records(records: Records, pad: str, keys: dict[tuple[str, type, Any], str]) -> str:
     if not records.rows:
         return "[]"
     inner = pad + "  "
