@@ -144,3 +144,29 @@ def test_an_overlong_term_is_a_verdict_not_a_failure() -> None:
                           input=b"CL:" + b"9" * 10_000_000 + b"\n", capture_output=True,
                           check=False)
     assert done.returncode == 1, done.stderr
+
+
+@pytest.mark.parametrize("how", ["-o", "--in-place"])
+def test_a_full_disk_during_fix_names_the_file(how: str, tmp_path: Path) -> None:
+    """A file-size limit stands in for a full disk: the write fails midway (EFBIG)."""
+    import resource
+    import shutil
+
+    table = tmp_path / "t.tsv"
+    shutil.copy(REPO / "examples" / "release" / "track_metadata.tsv", table)
+    before = table.read_bytes()
+    limit = len(before) // 2
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    target = tmp_path / "out"
+    argv = [sys.executable, "-m", "trackmeta", "fix", str(table), *(
+        ["-o", str(target)] if how == "-o" else ["--in-place"])]
+    done = subprocess.run(argv, cwd=REPO, capture_output=True, preexec_fn=small_files,
+                          check=False)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    named = str(target if how == "-o" else tmp_path).encode()
+    assert named in done.stderr, done.stderr
+    assert table.read_bytes() == before  # the input is whole
+    assert not list(tmp_path.glob(".t.tsv.*")) and not list(tmp_path.glob("*.orig"))

@@ -150,6 +150,9 @@ def write_atomic_bytes(path: Path, data: bytes, mode_of: Path | None = None) -> 
             mode = mode_of.stat().st_mode
         os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         os.replace(temporary, path)
+    except OSError as exc:  # a full disk, a quota: named with the file it was writing
+        Path(temporary).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
