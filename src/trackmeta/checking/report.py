@@ -129,9 +129,9 @@ class Report:
         from trackmeta import escape
 
         if indent == 2:
-            from trackmeta.render import jsondoc
+            from trackmeta.render.jsondoc import Records, dumps
 
-            return jsondoc.dumps(self._document(jsondoc.Records(
-                _FINDING_FIELDS, [_row(f) for f in self.findings])))
+            return dumps(self._document(Records(_FINDING_FIELDS,
+                                                [_row(f) for f in self.findings])))
         return escape.json_text(json.dumps(escape.deep(self.to_dict(), escape.utf8),
                                            indent=indent, ensure_ascii=False))
