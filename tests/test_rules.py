@@ -118,6 +118,10 @@ CASES = [
          ((13, "transcription_factor"),)),
     Case("TM107", "pass", cell(13, "transcription_factor", "POLR2AphosphoS5")),  # gene + mod
     Case("TM107", "pass", cell(13, "transcription_factor", "EZH2phosphoT487")),
+    Case("TM112", "fail", cell(13, "transcription_factor", "ARNTL"), ((13, "transcription_factor"),)),
+    Case("TM112", "fail", cell(13, "transcription_factor", "C11orf30"),
+         ((13, "transcription_factor"),)),
+    Case("TM112", "pass", cell(13, "transcription_factor", "BMAL1")),
     Case("TM108", "fail", cell(13, "transcription_factor", "Ctcf"), ((13, "transcription_factor"),)),
     Case("TM108", "fail", cell(14, "transcription_factor", "ep300"), ((14, "transcription_factor"),)),
     Case("TM108", "pass", valid),

@@ -161,8 +161,15 @@ _ALL = (
          "The ChIP target is not a gene name of the organism's GENCODE release.",
          "Targets are matched by gene name; a name GENCODE does not carry (a retired symbol, a "
          "typo) finds no gene, and tracks of one protein end up under several names.",
-         "`transcription_factor` = `CTFC` (CTCF) or `ARNTL` (now BMAL1) in human metadata.",
-         "Use the current gene name; the finding lists the names one edit away."),
+         "`transcription_factor` = `CTFC` (CTCF) in human metadata.",
+         "Use the current gene name; the finding lists candidates: the genes an ambiguous "
+         "former symbol or an alias names, else the spellings one edit away (never a fix)."),
+    Rule("TM112", "former-gene-symbol", W,
+         "The ChIP target is a former symbol of a gene, which GENCODE now names otherwise.",
+         "A retired symbol finds no gene, and the protein's other tracks sit under its current "
+         "name; a symbol that once named several genes is for a person to settle.",
+         "`transcription_factor` = `ARNTL` (HGNC renamed it BMAL1) in human metadata.",
+         "Use the current symbol (in `fix`, and in the track name that ends with it)."),
     Rule("TM108", "gene-target-spelling", W,
          "The ChIP target is a gene name but for case or spaces, or is written as the other "
          "organism's symbol.",

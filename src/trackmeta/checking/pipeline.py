@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 EXPECTATIONS = ("table1",)
 ONTOLOGY_RULES = ("TM204", "TM205", "TM206", "TM207", "TM208", "TM209", "TM210", "TM211",
                   "TM212", "TM213")
-VOCABULARY_RULES = ("TM107", "TM108", "TM109", "TM110", "TM111")
+VOCABULARY_RULES = ("TM107", "TM108", "TM109", "TM110", "TM111", "TM112")
 
 
 def _unknown_columns(table: Table, specs: Specs) -> Iterable[Finding]:

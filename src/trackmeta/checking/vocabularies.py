@@ -55,12 +55,17 @@ def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies
         return _histone_judge(words, vocabulary), lambda: None
     others = {other.name: other.vocabularies[column] for other in specs.organisms.values()
               if other.name != specs.organism.name and column in other.vocabularies}
+    former = next((d.name for d in specs.vocabularies.values()
+                   if d.kind == "former-symbols" and d.joins == vocabulary), None)
     genes = GeneNames(words.get(vocabulary), specs.organism.name, specs.organism.targets_written,
                       {organism: functools.partial(words.get, name)
-                       for organism, name in others.items()})
+                       for organism, name in others.items()},
+                      functools.partial(words.get, former) if former else None)
 
     def judge(column: str, value: str) -> list[Finding]:
         target = genes.read(value)
+        if target.kind in ("former", "unknown") and former:  # consulted for it
+            words.mark(former)
         if target.kind == "unknown":  # the other organisms' names were consulted for it
             for name in others.values():
                 words.mark(name)
@@ -76,8 +81,13 @@ def _target(genes: GeneNames, target: Target, column: str, value: str) -> Iterat
     elif target.kind == "date":
         yield rule("TM109").finding(target.message, column=column, value=value,
                                     expected=target.fix, fix=target.fix)
+    elif target.kind == "former":
+        yield rule("TM112").finding(target.message, column=column, value=value,
+                                    expected=target.fix, fix=target.fix)
     elif target.kind == "unknown":
-        near = f"; one edit away: {', '.join(target.near)}" if target.near else ""
+        spelt = target.message.endswith("misspelt")  # neighbours are spellings, not facts
+        near = (f"; {'spellings one edit away' if spelt else 'candidates'}: "
+                f"{', '.join(target.near)}" if target.near else "")
         yield rule("TM107").finding(target.message + near, column=column, value=value,
                                     expected=f"a gene name of {genes.release}")
 

@@ -19,6 +19,7 @@ import csv
 import difflib
 import gzip
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from trackmeta.ontology.resolver import Resolver
 
 # a new value for the cell
 _CELL_FIXES = ("TM012", "TM104", "TM103", "TM209", "TM208", "TM005", "TM108", "TM109", "TM110",
-               "TM401", "TM402")
+               "TM112", "TM401", "TM402")
 _NAMED_IN_TRACK = ("transcription_factor", "histone_mark")  # what a track name ends with
 _TERM_FIXES = ("TM211", "TM205", "TM201", "TM202", "TM203")  # precedence for a new ontology_curie
 _BOM = "TM007"
@@ -175,9 +176,11 @@ def _row(path: str, row: int, found: list[Finding], names: Resolver, values: Map
         if f.code in _CELL_FIXES and f.fix is not None and f.value is not None:
             new = f"OutputType.{f.fix}" if f.code == "TM005" and prefixed else f.fix
             propose(f.column or "", values.get(f.column or "", f.value), new, f.code)
-            name = values.get("name", "")
+            name = cells["name"][1] if "name" in cells else values.get("name", "")
             if f.column in _NAMED_IN_TRACK and name.endswith(f" {f.value}"):
-                propose("name", name, name[:-len(f.value)] + new, f.code)
+                # every mention of the target in the track's name: it names one gene
+                mention = re.compile(rf"(?<![\w.-]){re.escape(f.value)}(?![\w.-])")
+                propose("name", values.get("name", ""), mention.sub(new, name), f.code)
     term_fix = next((f for code in _TERM_FIXES for f in found
                      if f.code == code and f.column == "ontology_curie" and f.fix), None)
     left = [f for f in found if f.severity >= Severity.WARNING and f is not term_fix

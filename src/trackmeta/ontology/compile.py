@@ -63,6 +63,33 @@ def cell_line_lines(source: Path) -> Iterator[tuple[str, ...]]:
             yield normalised(label), curie, label
 
 
+def former_lines(source: Path, joined: Path) -> Iterator[tuple[str, ...]]:
+    """HGNC's complete set joined to a GENCODE release by Ensembl gene id: for each symbol a
+    gene had (a former HGNC symbol, the HGNC symbol GENCODE has since replaced) or has as an
+    alias, upper-cased -> the gene's name in GENCODE, how (former or alias), and the date HGNC
+    changed its symbol where it says."""
+    current = {gene: name for gene, name, *_ in _gencode(joined)}
+    with gzip.open(source, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            name = current.get(row.get("ensembl_gene_id") or "")
+            if not name or row.get("status") != "Approved":
+                continue
+            date = row.get("date_symbol_changed") or ""
+            former = [s for s in (row.get("prev_symbol") or "").strip('"').split("|") if s]
+            if row["symbol"] != name:
+                former.append(row["symbol"])
+            for symbol in former:
+                yield symbol.upper(), name, "former", date
+            for symbol in (row.get("alias_symbol") or "").strip('"').split("|"):
+                if symbol:
+                    yield symbol.upper(), name, "alias", ""
+
+
+def _gencode(source: Path) -> Iterator[list[str]]:
+    with gzip.open(source, "rt", encoding="utf-8", newline="") as handle:
+        yield from (row for row in csv.reader(handle) if len(row) >= 5 and row[1])
+
+
 READERS = {"gene-names": gene_lines, "ntr-terms": ntr_lines, "cell-lines": cell_line_lines}
 
 
@@ -80,8 +107,20 @@ def compiled_bytes(lines: Sequence[tuple[str, ...]], header: str) -> bytes:
     return buffer.getvalue()
 
 
-def compile_one(decl: VocabularyDecl, sources: Path) -> bytes:
+def compile_one(decl: VocabularyDecl, sources: Path,
+                joined: VocabularyDecl | None = None) -> bytes:
     assert decl.file is not None and decl.source_sha256 is not None
+    source = _verified_source(decl, sources)
+    lines = (list(former_lines(source, _verified_source(joined, sources)))
+             if decl.kind == "former-symbols" and joined is not None
+             else list(READERS[decl.kind](source)))
+    return compiled_bytes(lines,
+                          f"trackmeta vocabulary {decl.name} {decl.version}, from {source.name} "
+                          f"(sha256 {decl.source_sha256})")
+
+
+def _verified_source(decl: VocabularyDecl, sources: Path) -> Path:
+    """The declaration's source file, found and checked against the sha256 it pins."""
     name = Path(decl.source).name if decl.source else ""
     source = sources / name
     if not source.is_file():
@@ -90,9 +129,7 @@ def compile_one(decl: VocabularyDecl, sources: Path) -> bytes:
     if digest != decl.source_sha256:
         raise ValueError(f"{source}: sha256 {digest} is not the {decl.source_sha256} that "
                          f"{decl.name}.yaml pins")
-    return compiled_bytes(list(READERS[decl.kind](source)),
-                          f"trackmeta vocabulary {decl.name} {decl.version}, from {name} "
-                          f"(sha256 {decl.source_sha256})")
+    return source
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         if decl.file is None:
             continue
         try:
-            data = compile_one(decl, args.sources)
+            data = compile_one(decl, args.sources,
+                               specs.vocabularies.get(decl.joins) if decl.joins else None)
         except (OSError, ValueError) as exc:
             print(f"error: {decl.name}: {exc}", file=sys.stderr)
             return 2

@@ -39,16 +39,18 @@ def _verdict_shaped(value: object) -> bool:
             and isinstance(value[3], tuple) and all(type(n) is str for n in value[3]))
 
 
-_KINDS = ("gene", "spelling", "date", "unknown")
+_KINDS = ("gene", "spelling", "date", "former", "unknown")
 
 
 class GeneNames:
     def __init__(self, names: Vocabulary, organism: str, written: str | None,
-                 others: Mapping[str, Callable[[], Vocabulary]] | None = None) -> None:
+                 others: Mapping[str, Callable[[], Vocabulary]] | None = None,
+                 former: Callable[[], Vocabulary] | None = None) -> None:
         self.names = names
         self.organism = organism
         self.written = written  # 'upper': the organism's targets are written upper-case
         self.others = dict(others or {})  # other organisms' gene names (opened on a miss)
+        self.former = former  # former and alias symbols (opened on a miss)
         self._memo: dict[str, tuple[str, str, str | None, tuple[str, ...]]] | None = None
         self._new = False
 
@@ -94,6 +96,7 @@ class GeneNames:
         digest.update(f"{self.names.decl.sha256}:{self.organism}:{self.written}".encode())
         for organism in sorted(self.others):
             digest.update(organism.encode())
+        digest.update(b"former" if self.former is not None else b"-")
         return cache_dir() / "verdicts" / f"genes-{digest.hexdigest()[:32]}.memo"
 
     def _remembered(self) -> dict[str, tuple[str, str, str | None, tuple[str, ...]]]:
@@ -118,7 +121,34 @@ class GeneNames:
         modified = _MODIFIED.fullmatch(value)
         if modified is not None and self._is_name(modified["gene"]):
             return Target("gene")  # ENCODE's gene + modification form
-        return self._spelling(value) or self._date(value) or self._unknown(value, modified)
+        return (self._spelling(value) or self._date(value) or self._former(value)
+                or self._unknown(value, modified))
+
+    def _former(self, value: str) -> Target | None:
+        """A symbol the gene had: HGNC's former symbol with one current gene is certain (the
+        fix); one that was several genes', or an alias, is named, never a fix."""
+        if self.former is None:
+            return None
+        entries = self.former().get(value.upper())
+        formers = sorted({fields[0] for fields in entries if fields[1] == "former"})
+        aliases = sorted({fields[0] for fields in entries if fields[1] == "alias"})
+        release = self.release
+        if len(formers) == 1:
+            meant = formers[0].upper() if self.written == "upper" else formers[0]
+            dates = sorted({fields[2] for fields in entries if len(fields) > 2 and fields[2]
+                            and fields[0] == formers[0]})
+            snapshot = self.former().decl.version.split(" ")[0]
+            when = f", renamed {dates[-1]}" if dates else f", renamed after its {snapshot} set"
+            return Target("former", f"{value!r} is a former symbol of {meant} (HGNC{when}); "
+                                    f"{release} names the gene {meant}", meant)
+        if formers:
+            return Target("unknown", f"{value!r} is not a gene name in {release}: it is a "
+                                     f"former symbol of several genes ({', '.join(formers)}), "
+                                     "so which one is meant is not certain", near=tuple(formers))
+        if aliases:
+            return Target("unknown", f"{value!r} is not a gene name in {release}: HGNC lists it "
+                                     f"as an alias of {', '.join(aliases)}", near=tuple(aliases))
+        return None
 
     def _spelling(self, value: str) -> Target | None:
         squeezed = re.sub(r"\s+", "", value)
@@ -155,8 +185,8 @@ class GeneNames:
         near = self.near(gene)
         elsewhere = self._elsewhere(gene)
         return Target("unknown", f"{shown} is not a gene name in {self.release}"
-                                 + (elsewhere or ": GENCODE no longer carries it, or it is "
-                                                 "misspelt"), near=near)
+                                 + (elsewhere or ": no gene had it as a symbol either (HGNC), so "
+                                                 "it may be misspelt"), near=near)
 
     def _elsewhere(self, gene: str) -> str | None:
         """Whose gene name it is, when another organism's (ZNF384 in mouse metadata: Zfp384)."""

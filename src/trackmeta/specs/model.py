@@ -107,7 +107,7 @@ class VocabularyDecl:
 
     name: str
     title: str
-    kind: str  # gene-names, ntr-terms, cell-lines, histone-marks
+    kind: str  # gene-names, ntr-terms, cell-lines, histone-marks, former-symbols
     version: str
     source: str
     source_sha256: str | None
@@ -116,6 +116,7 @@ class VocabularyDecl:
     sha256: str | None
     grammar: Mapping[str, Any] | None = None
     excel_dates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    joins: str | None = None  # former-symbols: the gene-names vocabulary it names current genes of
 
     def describe(self) -> str:
         return f"{self.title} ({self.version})"
@@ -443,7 +444,7 @@ def _vocabularies(docs: _Documents, ontologies: Path) -> dict[str, VocabularyDec
             name=raw["name"], title=raw["title"], kind=raw["kind"], version=raw["version"],
             source=source.get("file") or source["from"], source_sha256=source.get("sha256"),
             licence=raw["licence"], file=compiled.get("file"), sha256=compiled.get("sha256"),
-            grammar=raw.get("grammar"),
+            grammar=raw.get("grammar"), joins=raw.get("joins"),
             excel_dates={m: tuple(stems) for m, stems in raw.get("excel_dates", {}).items()})
     return found
 
