@@ -215,15 +215,18 @@ def _compile(specs: Specs, present: tuple[str, ...]) -> CompiledSchema:
                           {name: {} for name in checks})
 
 
-_REMEMBERED = 10_000  # new pairs of one column in one table beyond which none are remembered
+_REMEMBERED = 10_000  # a column of more distinct pairs than this is judged without remembering
 _TOGETHER = 4_096  # new pairs per column up to which every column is validated in one call
+
+Pairs = tuple[np.ndarray, np.ndarray]  # output types and values of some distinct pairs
 
 
 def run_schema(compiled: CompiledSchema, distinct: Distinct) -> Iterator[Finding]:
-    """Validate the distinct (output type, value) pairs of each column with pandera, lazily
-    (only pairs no earlier table of the run had), and place each failure on the rows holding
-    its pair (the engine fills in path and line). Rows of an unknown output type ('') are not
-    judged."""
+    """Validate the distinct (output type, value) pairs of each column with pandera, lazily,
+    and place each failure on the rows holding its pair (the engine fills in path and line).
+    Pairs an earlier table of the run had are not validated again (a release of many small
+    files); a column of many pairs is judged as arrays, unremembered. Rows of an unknown output
+    type ('') are not judged."""
     frame = distinct.frame
     try:
         if any(needing and column not in frame for column, needing in compiled.required_by.items()):
@@ -235,69 +238,74 @@ def run_schema(compiled: CompiledSchema, distinct: Distinct) -> Iterator[Finding
                                         column=str(value), line=1)
     columns = [c for c, checks in compiled.checks.items() if c in frame and checks]
     coded = {c: distinct.tuples([c], typed=True) for c in columns}
-    new: dict[str, list[tuple[str, str]]] = {}
+    pending: dict[str, np.ndarray] = {}  # column -> the codes of its pairs to validate
     for column in columns:
-        known = compiled.known[column]
         types, values = coded[column].parts
-        new[column] = [pair for pair in zip(types.tolist(), values.tolist(), strict=True)
-                       if pair[0] != "" and pair not in known]
-    judged = _validate(compiled, {c: pairs for c, pairs in new.items() if pairs})
+        judged = np.flatnonzero(types != "")
+        if len(types) <= _REMEMBERED:
+            known = compiled.known[column]
+            judged = np.asarray([c for c in judged.tolist() if (types[c], values[c]) not in known],
+                                dtype=np.intp)
+        if len(judged):
+            pending[column] = judged
+    failed = _validate(compiled, {c: (coded[c].parts[0][codes], coded[c].parts[1][codes])
+                                  for c, codes in pending.items()})
     for column in columns:
-        templates = {**compiled.known[column], **judged.get(column, {})}
-        if len(new[column]) <= _REMEMBERED:
-            compiled.known[column].update(judged.get(column, {}))
         types, values = coded[column].parts
-        failed = {code: templates[pair] for code, pair in
-                  enumerate(zip(types.tolist(), values.tolist(), strict=True))
-                  if pair[0] != "" and templates.get(pair)}
-        for code, positions in coded[column].rows_of(sorted(failed)):
-            for template in failed[code]:
+        found = {int(pending[column][at]): templates
+                 for at, templates in failed.get(column, {}).items()} if column in pending else {}
+        if len(types) <= _REMEMBERED:
+            known = compiled.known[column]
+            for code in pending.get(column, np.empty(0, dtype=np.intp)).tolist():
+                known[(types[code], values[code])] = found.get(code, ())
+            found = {code: known[(t, v)] for code, (t, v) in enumerate(zip(
+                types.tolist(), values.tolist(), strict=True)) if t != "" and known.get((t, v))}
+        for code, positions in coded[column].rows_of(sorted(found)):
+            for template in found[code]:
                 for row in distinct.rows[positions].tolist():
                     yield template.at_row(row)
 
 
-def _validate(compiled: CompiledSchema, new: Mapping[str, list[tuple[str, str]]]
-              ) -> dict[str, dict[tuple[str, str], tuple[Finding, ...]]]:
-    """Each new pair's finding templates (none where it passes): few pairs in one pandera call
-    over every column (the shorter ones padded with a pair that is not judged), many a call
-    per column, so no column is copied to the length of the longest."""
-    if not new:
+def _validate(compiled: CompiledSchema, pending: Mapping[str, Pairs]
+              ) -> dict[str, dict[int, tuple[Finding, ...]]]:
+    """The finding templates of the pairs that fail, by their place in `pending`: few pairs in
+    one pandera call over every column (the shorter ones padded with a pair that is not
+    judged), many a call per column, so no column is copied to the length of the longest."""
+    if not pending:
         return {}
-    if max(len(pairs) for pairs in new.values()) <= _TOGETHER:
-        return _failures(compiled, new)
-    found: dict[str, dict[tuple[str, str], tuple[Finding, ...]]] = {}
-    for column, pairs in new.items():
+    if max(len(types) for types, _ in pending.values()) <= _TOGETHER:
+        return _failures(compiled, pending)
+    found: dict[str, dict[int, tuple[Finding, ...]]] = {}
+    for column, pairs in pending.items():
         found.update(_failures(compiled, {column: pairs}))
     return found
 
 
-def _failures(compiled: CompiledSchema, new: Mapping[str, list[tuple[str, str]]]
-              ) -> dict[str, dict[tuple[str, str], tuple[Finding, ...]]]:
-    height = max(len(pairs) for pairs in new.values())
-    compiled.pairs.load(new)
-    frame = pd.DataFrame({column: np.asarray(
-        [value for _, value in pairs] + [pairs[0][1]] * (height - len(pairs)), dtype=object)
-        for column, pairs in new.items()})
-    found: dict[str, dict[tuple[str, str], list[Finding]]] = {
-        column: {pair: [] for pair in pairs} for column, pairs in new.items()}
+def _failures(compiled: CompiledSchema, pending: Mapping[str, Pairs]
+              ) -> dict[str, dict[int, tuple[Finding, ...]]]:
+    height = max(len(types) for types, _ in pending.values())
+    compiled.pairs.load(pending)
+    frame = pd.DataFrame({column: np.concatenate(
+        [values, np.full(height - len(values), values[0], dtype=object)])
+        for column, (_, values) in pending.items()})
+    found: dict[str, dict[int, list[Finding]]] = {column: {} for column in pending}
     try:
         compiled.schema.validate(frame, lazy=True)
     except SchemaErrors as errors:
         cases = errors.failure_cases
         for column, code, value, index in zip(cases["column"], cases["check"],
                                               cases["failure_case"], cases["index"], strict=True):
-            pairs = new[str(column)]
+            types, _ = pending[str(column)]
             position = int(index)
-            if position >= len(pairs):
+            if position >= len(types):
                 continue  # padding: never a pair of this column
             check = next(c for c in compiled.checks[str(column)] if c.code == code)
-            message, expected, fix = check.explain(str(value), pairs[position][0])
-            found[str(column)][pairs[position]].append(rule(str(code)).finding(
+            message, expected, fix = check.explain(str(value), types[position])
+            found[str(column)].setdefault(position, []).append(rule(str(code)).finding(
                 message, column=str(column), value=str(value), expected=expected, fix=fix))
     finally:
         compiled.pairs.load({})
-    return {column: {pair: tuple(t) for pair, t in judged.items()}
-            for column, judged in found.items()}
+    return {column: {at: tuple(t) for at, t in judged.items()} for column, judged in found.items()}
 
 
 class _Pairs:
@@ -307,11 +315,9 @@ class _Pairs:
     def __init__(self) -> None:
         self._columns: dict[str, tuple[np.ndarray, list[str], np.ndarray]] = {}
 
-    def load(self, new: Mapping[str, list[tuple[str, str]]]) -> None:
-        self._columns = {column: (np.asarray([v for _, v in pairs], dtype=object),
-                                  [str(v).strip() for _, v in pairs],
-                                  np.asarray([t for t, _ in pairs], dtype=object))
-                         for column, pairs in new.items()}
+    def load(self, pending: Mapping[str, Pairs]) -> None:
+        self._columns = {column: (values, [str(v).strip() for v in values.tolist()], types)
+                         for column, (types, values) in pending.items()}
 
     def __deepcopy__(self, memo: dict[int, object]) -> _Pairs:
         return self
