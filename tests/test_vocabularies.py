@@ -194,3 +194,21 @@ def test_the_shipped_vocabularies_are_what_the_script_compiles(tmp_path: Path) -
         shipped = REPO / "ontologies" / "vocabularies" / decl.file
         joined = declared[decl.joins] if decl.joins else None
         assert compile_one(decl, VOCAB, joined) == shipped.read_bytes(), decl.name
+
+
+def test_the_track_name_is_evidence_for_a_near_miss(tmp_path: Path) -> None:
+    """#30: `CTFC` on a track named `... CTCF` is CTCF (the fix, said so); with no name to
+    go by, or one naming two candidates, the spellings one edit away stay suggestions."""
+    lines = _lines(FIXTURES / "valid.tsv")
+    line = 13
+    for name, fix in (("CL:0000084 TF ChIP-seq CTCF", "CTCF"), ("CL:0000084 TF ChIP-seq", None),
+                      ("CL:0000084 TF ChIP-seq CTCF CTF1", None)):
+        path = tmp_path / "t.tsv"
+        path.write_text(to_text(edited(edited(lines, line, "transcription_factor", "CTFC"),
+                                       line, "name", name)))
+        (found,) = [f for f in trackmeta.check(path).findings if f.code == "TM107"]
+        assert (found.line, found.column, found.fix) == (line, "transcription_factor", fix)
+        if fix:
+            assert "the track's name says CTCF" in found.message
+            assert {(e.column, e.new) for e in trackmeta.fix(path).edits} == {
+                ("transcription_factor", "CTCF")}

@@ -163,7 +163,8 @@ _ALL = (
          "typo) finds no gene, and tracks of one protein end up under several names.",
          "`transcription_factor` = `CTFC` (CTCF) in human metadata.",
          "Use the current gene name; the finding lists candidates: the genes an ambiguous "
-         "former symbol or an alias names, else the spellings one edit away (never a fix)."),
+         "former symbol or an alias names, else the spellings one edit away, never a fix unless "
+         "the row's own track name names exactly one of them."),
     Rule("TM112", "former-gene-symbol", W,
          "The ChIP target is a former symbol of a gene, which GENCODE now names otherwise.",
          "A retired symbol finds no gene, and the protein's other tracks sit under its current "

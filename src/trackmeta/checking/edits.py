@@ -16,7 +16,7 @@ from trackmeta.findings import Finding
 
 # Whose fix wins when several rules propose a new value for one cell: the most specific first.
 PRECEDENCE = ("TM012", "TM211", "TM205", "TM204", "TM201", "TM202", "TM203", "TM209", "TM213",
-              "TM109", "TM112", "TM108", "TM110", "TM104")
+              "TM109", "TM112", "TM108", "TM107", "TM110", "TM104")
 NAME_EMBEDS_TERM = "TM301"
 _CURIE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+:\d+")
 

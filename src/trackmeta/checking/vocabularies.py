@@ -5,6 +5,7 @@ that need it."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -38,19 +39,36 @@ def vocabulary_findings(distinct: Distinct, specs: Specs, words: Vocabularies
                 wanted[code] = value
         if not wanted:
             continue
-        judge, finish = _judge_for(column, vocabulary, specs, words)
+        candidates: dict[str, tuple[str, ...]] = {}
+        judge, finish = _judge_for(column, vocabulary, specs, words, candidates)
         judged = {code: judge(column, value) for code, value in wanted.items()}
         finish()
         failed = [code for code, templates in judged.items() if templates]  # most pass
+        names = distinct.frame["name"].to_numpy(dtype=object) if "name" in distinct.frame else None
         for code, positions in cells.rows_of(failed):  # in the order given
-            for row in distinct.rows[positions[known[positions]]].tolist():
+            for position in positions[known[positions]].tolist():
+                row = int(distinct.rows[position])
                 for template in judged[code]:
-                    yield template.at_row(row)
+                    near = candidates.get(wanted[code], ()) if template.code == "TM107" else ()
+                    yield _with_evidence(template, near, names[position] if near and names
+                                         is not None else "").at_row(row)
 
 
-def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies
-               ) -> tuple[Judge, Callable[[], None]]:
-    """The judge of one column's values, and what to call once every value is judged."""
+def _with_evidence(template: Finding, near: tuple[str, ...], name: str) -> Finding:
+    """A candidate the row's own track name agrees with is the fix, said so; a spelling
+    neighbour alone never is (#30)."""
+    said = [c for c in near if re.search(rf"(?<![\w.-]){re.escape(c)}(?![\w.-])", name)]
+    if len(said) != 1:
+        return template
+    return dataclasses.replace(
+        template, fix=said[0], expected=said[0],
+        message=f"{template.message}; the track's name says {said[0]}, so it is {said[0]}")
+
+
+def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies,
+               candidates: dict[str, tuple[str, ...]]) -> tuple[Judge, Callable[[], None]]:
+    """The judge of one column's values, and what to call once every value is judged; the
+    genes each unknown target may have meant go into `candidates`."""
     if specs.vocabularies[vocabulary].kind == "histone-marks":
         return _histone_judge(words, vocabulary), lambda: None
     others = {other.name: other.vocabularies[column] for other in specs.organisms.values()
@@ -69,6 +87,7 @@ def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies
         if target.kind == "unknown":  # the other organisms' names were consulted for it
             for name in others.values():
                 words.mark(name)
+            candidates[value] = target.near
         return list(_target(genes, target, column, value))
 
     return judge, genes.save

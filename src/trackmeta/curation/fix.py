@@ -31,8 +31,8 @@ from trackmeta.io.lines import physical, records
 from trackmeta.ontology.resolver import Resolver
 
 # a new value for the cell
-_CELL_FIXES = ("TM012", "TM104", "TM103", "TM209", "TM208", "TM005", "TM108", "TM109", "TM110",
-               "TM112", "TM401", "TM402")
+_CELL_FIXES = ("TM012", "TM104", "TM103", "TM209", "TM208", "TM005", "TM107", "TM108", "TM109",
+               "TM110", "TM112", "TM401", "TM402")
 _NAMED_IN_TRACK = ("transcription_factor", "histone_mark")  # what a track name ends with
 _TERM_FIXES = ("TM211", "TM205", "TM201", "TM202", "TM203")  # precedence for a new ontology_curie
 _BOM = "TM007"
