@@ -99,3 +99,22 @@ def test_a_finding_row_follows_the_fields_of_a_finding() -> None:
     expected = dataclasses.asdict(finding) | {"severity": "error",
                                              "track": finding.track._asdict(), "span": [1, 3]}
     assert dict(zip(_FINDING_FIELDS, _row(finding), strict=True)) == expected
+
+
+def test_text_infos_of_one_cause_are_one_line_naming_their_values(tmp_path: Path) -> None:
+    """#30: infos of one rule and one cause group on one line that lists their values; errors
+    lead each file."""
+    from tests.helpers import edited, to_text, valid_lines
+
+    lines = edited(valid_lines(), 2, "ontology_curie", "CLO:0000001")
+    lines = edited(lines, 3, "ontology_curie", "CLO:0000002")
+    lines = edited(lines, 5, "biosample_name", "fat cell ")
+    for line in (2, 3):
+        lines = edited(lines, line, "biosample_type", "cell_line")
+    table = tmp_path / "t.tsv"
+    table.write_text(to_text(lines))
+    text = render(trackmeta.check(table), "text")
+    grouped = [line for line in text.splitlines() if " TM207 " in line]
+    assert len(grouped) == 1 and "CLO:0000001" in grouped[0] and "CLO:0000002" in grouped[0]
+    body = [line for line in text.splitlines() if line.startswith("  ")]
+    assert " error " in body[0]

@@ -48,13 +48,22 @@ class _Paint:
         return f"\x1b[{code}m{text}\x1b[0m" if self.on else text
 
 
+def _cause(f: Finding) -> str:
+    """What an info is about, before its notes about the one value (`; Cellosaurus knows...`):
+    infos of one rule and one cause are said on one line, with their values."""
+    detail = _detail(f)
+    return detail.split("; ", 1)[0] if f.severity == Severity.INFO else detail
+
+
 def _lines_for(findings: list[Finding], paint: _Paint) -> list[str]:
-    """One line per finding, or per repeated (code, column, message) with its count."""
+    """One line per finding, or per repeated (code, column, message) with its count; infos of
+    one rule and one cause grouped on one line naming their values."""
     groups: dict[tuple[str, str | None, str], list[Finding]] = {}
     for f in findings:
-        groups.setdefault((f.code, f.column, _detail(f)), []).append(f)
+        groups.setdefault((f.code, f.column, _cause(f)), []).append(f)
     rows = []
-    for (_, _, detail), same in groups.items():
+    for (_, _, cause), same in groups.items():
+        detail = _detail(same[0]) if len({_detail(f) for f in same}) == 1 else cause
         first = same[0]
         where = _where(first)
         if len(same) > 1:
