@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import trackmeta
-from tests.helpers import FIXTURES, SHARED, VALID, needs_sdk, needs_shared, run_cli
+from tests.helpers import FIXTURES, REAL_TSV, SHARED, VALID, needs_sdk, needs_shared, run_cli
 from trackmeta.findings import UsageError
 from trackmeta.request.client_curie import canonical
 
@@ -170,3 +170,16 @@ def test_no_pandas_to_plan_from_an_official_file() -> None:
     done = subprocess.run([sys.executable, "-c", code, str(TEXTPROTO)], capture_output=True,
                           text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@needs_shared
+def test_the_planner_says_where_a_replaced_terms_tracks_are_and_why_a_prefix_is_refused() -> None:
+    """#30: a term without tracks whose former (obsolete) id has them says so; a CURIE of a
+    prefix no metadata uses is refused for its prefix; no output type named means every one."""
+    plan = trackmeta.tracks(["CL:0000322"], ["RNA_SEQ"], REAL_TSV)
+    assert any("CL:0010003, the obsolete id it replaces, has 2" in w for w in plan.warnings)
+    (mondo,) = trackmeta.tracks(["MONDO:0005086"], None, REAL_TSV).terms
+    assert mondo.curie is None and "no ontology type 'MONDO'" in (mondo.problem or "")
+    every = trackmeta.tracks(["EFO:0002067"], None, REAL_TSV)  # K562
+    assert set(every.output_types) >= {"DNASE", "RNA_SEQ", "CHIP_TF"}
+    assert sum(every.terms[0].tracks.values()) > 100

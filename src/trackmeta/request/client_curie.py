@@ -41,6 +41,15 @@ def canonical(term: Any) -> Canonical:
     return Canonical(text, f"{prefix}:{number:07d}")
 
 
+_CURIE_SHAPE = re.compile(r"\s*[A-Za-z][\w.-]*:\s*\d+\s*")  # MONDO:0005086: a CURIE, not a name
+
+
+def looks_like_curie(text: str) -> bool:
+    """PREFIX:digits, whatever the prefix: a term of an ontology the metadata does not use is
+    refused for its prefix, never read as a name."""
+    return _CURIE_SHAPE.fullmatch(text) is not None
+
+
 def _slip(text: str) -> str | None:
     """`CL_0000084`, `cl:84`, an IRI: the CURIE meant, where only one is possible."""
     found = _SLIP.fullmatch(text)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trackmeta.findings import UsageError
-from trackmeta.request.client_curie import Canonical, canonical
+from trackmeta.request.client_curie import Canonical, canonical, looks_like_curie
 from trackmeta.specs.model import Specs
 
 if TYPE_CHECKING:
@@ -217,6 +217,16 @@ def _by_name(read: Canonical, resolver: Resolver, specs: Specs) -> Canonical:
                      f"{shown})")
 
 
+def _replaced_with_tracks(curie: str, by_curie: Mapping[str, list[dict[str, str]]],
+                          resolver: Resolver) -> Iterator[str]:
+    """A term without tracks whose former (obsolete) id the metadata still files tracks under:
+    the request must name that id to get them."""
+    for old in resolver.replaced_ids(curie):
+        if by_curie.get(old):
+            yield (f"{curie} has no tracks, but {old}, the obsolete id it replaces, has "
+                   f"{len(by_curie[old])}: the metadata files them under {old}, so ask for {old}")
+
+
 def plan(terms: Any, output_types: Any, metadata: Any, specs: Specs, resolver: Resolver, *,
          descendants: bool = False, where: Mapping[str, str] | Iterable[str] | None = None,
          ) -> TrackPlan:
@@ -235,10 +245,11 @@ def plan(terms: Any, output_types: Any, metadata: Any, specs: Specs, resolver: R
     planned: list[PlannedTerm] = []
     tracks: list[PlannedTrack] = []
     warnings = [f"{t} tracks do not depend on the ontology term: every one is returned"
-                for t in term_agnostic]
+                for t in term_agnostic if output_types is not None]
     for given in _as_list(terms, "tracks"):
         read = canonical(given)
-        if read.curie is None and read.fix is None and any(ch.isalpha() for ch in read.given):
+        if (read.curie is None and read.fix is None and any(ch.isalpha() for ch in read.given)
+                and not looks_like_curie(read.given)):
             read = _by_name(read, resolver, specs)
         if read.curie is None:
             planned.append(PlannedTerm(read.given, None, read.problem, read.fix))
@@ -258,6 +269,8 @@ def plan(terms: Any, output_types: Any, metadata: Any, specs: Specs, resolver: R
                 kinds[curie] = types
                 warnings.append(f"{curie} is filed under several biosample types "
                                 f"({', '.join(types)}): the request returns all of them")
+        if not any(counts.values()):
+            warnings.extend(_replaced_with_tracks(read.curie, by_curie, resolver))
         planned.append(PlannedTerm(read.given, read.curie, None, None, tuple(included), counts,
                                    kinds))
     return TrackPlan(specs.organism.name, source, wanted, tuple(planned), tuple(tracks),

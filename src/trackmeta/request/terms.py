@@ -10,7 +10,6 @@ metadata nothing is claimed: availability is unknown and `usable` is None.
 from __future__ import annotations
 
 import dataclasses
-import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,12 +20,11 @@ from trackmeta.findings import ArgumentError
 from trackmeta.limits import MAX_DISTANCE, MAX_SUGGESTIONS, NAME_MATCHES
 from trackmeta.ontology.resolver import Resolution, Resolver, resolver_for
 from trackmeta.request.availability import Availability, request_specs
-from trackmeta.request.client_curie import canonical
+from trackmeta.request.client_curie import canonical, looks_like_curie
 from trackmeta.specs.model import Specs
 from trackmeta.specs.organism import organism_specs
 from trackmeta.words import counted
 
-_CURIE_SHAPE = re.compile(r"\s*[A-Za-z][\w.-]*:\s*\d+\s*")  # MONDO:0005086: a CURIE, not a name
 _RELATION_ORDER = ("replaced-id", "replacement", "ancestor", "descendant")
 
 
@@ -168,7 +166,7 @@ class TermChecker:
                              fix=given.strip(), usable=False)
         res = self.resolver.resolve(given)
         if res.status == "malformed" and res.replacement is None and any(
-                ch.isalpha() for ch in given) and not _CURIE_SHAPE.fullmatch(given):
+                ch.isalpha() for ch in given) and not looks_like_curie(given):
             return self._name(given)  # a CURIE of a foreign prefix keeps the resolver's reason
         wanted = list(output_types) or sorted(self.specs.output_types)
         if res.status == "malformed":
