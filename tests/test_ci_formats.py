@@ -140,7 +140,7 @@ def test_every_real_finding_once(fmt: str) -> None:
         found = document.count("<tr data-severity=")
     else:
         found = len(document.splitlines())
-    assert found == len(report.findings) == 287
+    assert found == len(report.findings) == 281  # the six Jurkat TM212 are known lines now (#30)
 
 
 def test_cli_writes_html(tmp_path: Path) -> None:

@@ -137,8 +137,11 @@ def test_the_real_tables_raise_only_these(tmp_path: Path) -> None:
                                   "TM212")})
     assert words == [  # former symbols name today's gene (#30), never a neighbour
         ("TM108", "Cebpa"), ("TM111", "H2AFZ"), ("TM111", "H3F3A"),
-        ("TM112", "ARNTL"), ("TM112", "C11orf30"), ("TM112", "ZNF724P"), ("TM112", "ZNF788"),
-        ("TM212", "Jurkat, Clone E6-1")]
+        ("TM112", "ARNTL"), ("TM112", "C11orf30"), ("TM112", "ZNF724P"), ("TM112", "ZNF788")]
+    lines = [f.message for f in report.findings if f.code == "TM207"]
+    # a bracketed qualifier picks the line, and a 'Clone' word is read past (#30)
+    assert any("'HK-2' as CVCL_0302 'HK-2 [Human kidney]'" in m for m in lines)
+    assert any("'Jurkat, Clone E6-1' as CVCL_0367 'Jurkat E6.1'" in m for m in lines)
     fixes = {f.value: f.fix for f in report.findings if f.code == "TM112"}
     assert fixes == {"ARNTL": "BMAL1", "C11orf30": "EMSY", "ZNF724P": "ZNF724",
                      "ZNF788": "ZNF788P"}

@@ -17,6 +17,7 @@ from trackmeta.specs.distinct import Distinct
 from trackmeta.specs.model import Specs
 
 COLUMNS = ("ontology_curie", "biosample_name", "biosample_type", "gtex_tissue")
+_CLONE = re.compile(r"[,\s]*\bclone\b[,\s]*", re.IGNORECASE)
 
 
 def _live_label(label: str) -> str:
@@ -79,12 +80,23 @@ class OntologyJudge:
 
     def _cell_line(self, name: str) -> str | None:
         """How Cellosaurus names a cell line ("CVCL_0063 'HEK293T'"), '' where it does not know
-        the name, None where the organism declares no cell-line vocabulary."""
+        the name, None where the organism declares no cell-line vocabulary. A label's bracketed
+        qualifier ('HK-2 [Human kidney]') is no part of the name but picks the line: the one
+        written exactly as given comes first, then one whose qualifier names the organism; a
+        'Clone' word is read past ('Jurkat, Clone E6-1' is 'Jurkat E6.1')."""
         vocabulary = self.specs.organism.cell_lines
         if vocabulary is None:
             return None
-        found = self.resolver.words.get(vocabulary).get(normalised(name))
-        return ", ".join(f"{curie} '{label}'" for curie, label in found[:3])
+        words = self.resolver.words.get(vocabulary)
+        found = words.get(normalised(name)) or words.get(normalised(_CLONE.sub(" ", name)))
+        kind = self.specs.organism.name  # 'human': as Cellosaurus qualifiers say it
+
+        def rank(entry: tuple[str, ...]) -> tuple[bool, bool, str]:
+            label = entry[1]
+            base = label.split(" [", 1)[0]
+            return base != name.strip(), kind not in label.casefold(), label
+
+        return ", ".join(f"{curie} '{label}'" for curie, label in sorted(found, key=rank)[:3])
 
     def _labels_like(self, name: str) -> str:
         """Labels that start with the name's first word ('Jurkat, Clone E6-1': Jurkat E6.1)."""

@@ -51,6 +51,9 @@ def ntr_lines(source: Path) -> Iterator[tuple[str, ...]]:
     raise ValueError(f"{source}: no ntr_biosamples assignment")
 
 
+_QUALIFIER = re.compile(r"(?P<name>.+?)\s*\[(?P<qualifier>[^\]]+)\]")
+
+
 def cell_line_lines(source: Path) -> Iterator[tuple[str, ...]]:
     """Cellosaurus (as cellxgene-ontology-guide bundles it): normalised label -> id, label."""
     import zstandard
@@ -61,6 +64,9 @@ def cell_line_lines(source: Path) -> Iterator[tuple[str, ...]]:
         label = term.get("label") or ""
         if label and not term.get("deprecated") and normalised(label):
             yield normalised(label), curie, label
+            qualified = _QUALIFIER.fullmatch(label)  # 'HK-2 [Human kidney]' is the line 'HK-2'
+            if qualified and normalised(qualified["name"]):
+                yield normalised(qualified["name"]), curie, label
 
 
 def former_lines(source: Path, joined: Path) -> Iterator[tuple[str, ...]]:
