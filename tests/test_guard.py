@@ -333,3 +333,12 @@ def test_atlas_scorer_metadata_is_checked_as_the_dna_clients_metadata(server: An
                                            .tracks["RNA_SEQ"]}
     plan = trackmeta.tracks([LUNG], ["RNA_SEQ"], scorers)
     assert len(plan.tracks) == lung.tracks["RNA_SEQ"]
+
+
+def test_advice_points_at_the_callers_line(server: Any) -> None:
+    guarded = trackmeta.guard(server.dna_client())
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        guarded.predict_interval(_interval(), requested_outputs=_outputs("SPLICE_SITES"),
+                                 ontology_terms=[LUNG])
+    assert seen and all(Path(w.filename).name == "test_guard.py" for w in seen)

@@ -312,8 +312,12 @@ class GuardedModel:
             terms = arguments.get(TERMS)
             if terms is not None:
                 _syntax(terms, organism, self._ontologies)
-            self._kind.judge(terms, arguments, organism, lambda: self._served_for(organism),
-                             self._ontologies)
+            with warnings.catch_warnings(record=True) as advice:
+                warnings.simplefilter("always")
+                self._kind.judge(terms, arguments, organism, lambda: self._served_for(organism),
+                                 self._ontologies)
+            for note in advice:  # said where the caller made the request, under its filters
+                warnings.warn(note.message, note.category, stacklevel=2)
             return method(*bound.args, **bound.kwargs)
 
         call.__name__ = name
