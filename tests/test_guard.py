@@ -230,12 +230,18 @@ def test_the_default_organism_is_fetched_once_even_from_eight_threads(server: An
     assert server.recorder.metadata_calls == calls + 1
 
 
-def test_a_term_agnostic_output_still_says_the_term_does_not_exist(server: Any) -> None:
+def _advice(server: Any, term: str) -> list[warnings.WarningMessage]:
+    """The warnings a guarded SPLICE_SITES request for `term` gives."""
     guarded = trackmeta.guard(server.dna_client())
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         guarded.predict_interval(_interval(), requested_outputs=_outputs("SPLICE_SITES"),
-                                 ontology_terms=[UNKNOWN])
+                                 ontology_terms=[term])
+    return seen
+
+
+def test_a_term_agnostic_output_still_says_the_term_does_not_exist(server: Any) -> None:
+    seen = _advice(server, UNKNOWN)
     assert any("UBERON:9999999 is not in UBERON" in str(w.message) for w in seen)
 
 
@@ -328,17 +334,11 @@ def test_atlas_scorer_metadata_is_checked_as_the_dna_clients_metadata(server: An
     assert atlas.tracks_by_type["RNA_SEQ"] == dna.tracks_by_type["RNA_SEQ"]
     assert trackmeta.check(scorers["DNASE"]).tracks == dna.tracks_by_type["DNASE"]
     (lung,) = trackmeta.check_terms([LUNG], ["RNA_SEQ"], scorers)
-    assert lung.usable and lung.tracks == {"RNA_SEQ": dna.tracks_by_type and
-                                           trackmeta.check_terms([LUNG], ["RNA_SEQ"], HUMAN)[0]
-                                           .tracks["RNA_SEQ"]}
+    assert lung.usable and lung.tracks == trackmeta.check_terms([LUNG], ["RNA_SEQ"], HUMAN)[0].tracks
     plan = trackmeta.tracks([LUNG], ["RNA_SEQ"], scorers)
     assert len(plan.tracks) == lung.tracks["RNA_SEQ"]
 
 
 def test_advice_points_at_the_callers_line(server: Any) -> None:
-    guarded = trackmeta.guard(server.dna_client())
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        guarded.predict_interval(_interval(), requested_outputs=_outputs("SPLICE_SITES"),
-                                 ontology_terms=[LUNG])
+    seen = _advice(server, LUNG)
     assert seen and all(Path(w.filename).name == "test_guard.py" for w in seen)
