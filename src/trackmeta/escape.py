@@ -38,7 +38,7 @@ def utf8(text: str) -> str:
 
 def needs_utf8(text: str) -> bool:
     """Whether `utf8` would change anything in `text`."""
-    return _SURROGATE.search(text) is not None
+    return not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def terminal(text: str) -> str:
@@ -106,6 +106,8 @@ def json_text(document: str) -> str:
     """A JSON document whose lines no CI log acts on: within its strings (the only place such
     characters can be), the `#` of an Azure command and the C1 controls become \\u escapes, which
     every JSON reader decodes back: the data stays exact."""
+    if document.isascii() and "##" not in document and "\x7f" not in document:
+        return document  # a large report's usual case, told without a scan by the pattern
     return _JSON_UNSAFE.sub(lambda m: "#\\u0023" if m.group().startswith("#")
                             else f"\\u{ord(m.group()):04x}", document)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from trackmeta._version import __version__
 from trackmeta.checking.release import Count
 from trackmeta.findings import Failure, Finding, Severity
+from trackmeta.identity import TrackId
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -19,10 +20,11 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
-def _row(f: Finding) -> tuple[Any, ...]:
-    """A finding's values in the order of _FINDING_FIELDS, as the JSON report writes them."""
+def _row(f: Finding, track: Callable[[TrackId], Any]) -> tuple[Any, ...]:
+    """A finding's values in the order of _FINDING_FIELDS, as the JSON report writes them
+    (the track as `track` makes it an object)."""
     return (f.code, f.name, str(f.severity), f.message, f.path, f.line, f.column, f.value,
-            f.expected, f.fix, f.row, f.track._asdict() if f.track is not None else None,
+            f.expected, f.fix, f.row, track(f.track) if f.track is not None else None,
             list(f.span) if f.span is not None else None)
 
 
@@ -85,7 +87,7 @@ class Report:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return self._document([dict(zip(_FINDING_FIELDS, _row(f), strict=True))
+        return self._document([dict(zip(_FINDING_FIELDS, _row(f, TrackId._asdict), strict=True))
                                for f in self.findings])
 
     def _document(self, findings: Any) -> dict[str, Any]:
@@ -129,9 +131,12 @@ class Report:
         from trackmeta import escape
 
         if indent == 2:
-            from trackmeta.render.jsondoc import Records, dumps
+            from trackmeta.render.jsondoc import Record, Records, dumps
+
+            def track(identity: TrackId) -> Record:
+                return Record(TrackId._fields, identity)
 
             return dumps(self._document(Records(_FINDING_FIELDS,
-                                                [_row(f) for f in self.findings])))
+                                                [_row(f, track) for f in self.findings])))
         return escape.json_text(json.dumps(escape.deep(self.to_dict(), escape.utf8),
                                            indent=indent, ensure_ascii=False))

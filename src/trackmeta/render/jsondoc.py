@@ -30,6 +30,15 @@ class Records:
         return [dict(zip(self.keys, row, strict=True)) for row in self.rows]
 
 
+@dataclass(frozen=True)
+class Record:
+    """One object of these keys in this order (a finding's track): written as json.dumps
+    writes the dict, without making it."""
+
+    keys: tuple[str, ...]
+    values: Sequence[Any]
+
+
 def dumps(document: Any) -> str:
     text = _encode(document, "", {})
     if escape.needs_utf8(text):
@@ -40,7 +49,9 @@ def dumps(document: Any) -> str:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Records):
-        return value.dicts()
+        return [{k: _plain(v) for k, v in row.items()} for row in value.dicts()]
+    if isinstance(value, Record):
+        return dict(zip(value.keys, value.values, strict=True))
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
@@ -70,6 +81,8 @@ def _encode(value: Any, pad: str, keys: dict[tuple[str, type, Any], str]) -> str
         return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
     if kind is Records:
         return _records(value, pad, keys)
+    if kind is Record:
+        return _object(value, pad, keys)
     if kind is list or kind is tuple:
         if not value:
             return "[]"
@@ -94,6 +107,18 @@ def _records(records: Records, pad: str, keys: dict[tuple[str, type, Any], str])
                     else int.__repr__(item) if type(item) is int else _encode(item, field, keys))
             for lead, item in zip(leads, row, strict=True)]) + close
         for row in records.rows]) + "\n" + pad + "]"
+
+
+def _object(record: Record, pad: str, keys: dict[tuple[str, type, Any], str]) -> str:
+    inner = pad + "  "
+    parts = []
+    for key, item in zip(record.keys, record.values, strict=True):
+        lead = keys.get((inner, str, key))
+        if lead is None:
+            lead = keys[(inner, str, key)] = f"{inner}{encode_basestring(key)}: "
+        parts.append(lead + (encode_basestring(item) if type(item) is str
+                             else _encode(item, inner, keys)))
+    return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
 
 
 def _scalar(value: Any) -> str:

@@ -8,6 +8,7 @@ through the codes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -91,13 +92,52 @@ class Distinct:
                                            else np.full(len(self.frame), "", dtype=object))
         return self._columns[name]
 
-    def tuples(self, names: Sequence[str], typed: bool = False) -> Codes:
+    def tuples(self, names: Sequence[str], typed: bool = False) -> Tuples:
         """The distinct tuples of these columns (led by the row's output type when `typed`),
-        with each row's code."""
+        with each row's key."""
         parts = ([self.kinds] if typed else []) + [self.column(n) for n in names]
-        combined = joint(parts)
+        sizes = tuple(len(p) for p in parts)
+        if len(self) and math.prod(sizes) <= _TABLED * len(self) + (1 << 20):
+            # each row's key is its codes in mixed radix, and a table of the key space says
+            # which keys occur: no hashing, no renumbering, one pass per part
+            keyed = np.ravel_multi_index(tuple(p.codes for p in parts), sizes)
+            present = np.zeros(math.prod(sizes), dtype=bool)
+            present[keyed] = True
+            keys = np.flatnonzero(present)
+            digits = np.unravel_index(keys, sizes)
+            return Tuples(keyed, keys, tuple(p.values[d] for p, d in zip(parts, digits,
+                                                                          strict=True)))
+        combined = joint(parts) if len(self) else np.empty(0, dtype=np.int32)
         first = _first_rows(combined)
-        return Codes(combined, tuple(p.values[p.codes[first]] for p in parts))
+        return Tuples(combined, np.arange(len(first)),
+                      tuple(p.values[p.codes[first]] for p in parts))
+
+
+_TABLED = 16  # a key space up to this many slots per row is tabled (one byte a slot)
+
+
+@dataclass(frozen=True)
+class Tuples:
+    """Distinct tuples of some columns: `parts[i][t]` is the i-th column's value of tuple t,
+    `keys[t]` its key, and `keyed` each row's key; a tuple's rows are found when asked for."""
+
+    keyed: np.ndarray
+    keys: np.ndarray
+    parts: tuple[np.ndarray, ...]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def tuples(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """(number, its values) for each distinct tuple."""
+        return enumerate(zip(*(p.tolist() for p in self.parts), strict=True))
+
+    def rows_of(self, chosen: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
+        """(number, the positions of its rows, ascending) for each chosen tuple, in the order
+        chosen."""
+        found = rows_of(self.keyed, self.keys[np.asarray(chosen, dtype=np.intp)].tolist())
+        for number, (_, positions) in zip(chosen, found, strict=True):
+            yield number, positions
 
 
 def joint(parts: Sequence[Codes]) -> np.ndarray:
