@@ -204,7 +204,7 @@ def test_an_index_is_built_by_one_process_while_the_others_wait() -> None:
 def test_the_helper_is_started_only_for_a_missing_index_and_builds_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trackmeta.ontology import prebuild
+    from trackmeta.ontology import index, prebuild
 
     started: list[list[str]] = []
     monkeypatch.setattr(prebuild.subprocess, "Popen", lambda argv, **_: started.append(argv))
@@ -213,7 +213,11 @@ def test_the_helper_is_started_only_for_a_missing_index_and_builds_it(
     monkeypatch.setenv("TRACKMETA_CACHE_DIR", str(tmp_path / "cache"))
     default_specs.cache_clear()
     try:
-        prebuild.start(["UBERON"])  # a machine that never ran trackmeta
+        prebuild.start(["UBERON"])  # a new machine: the package ships every index prebuilt
+        assert started == []
+        # an index layout the package did not prebuild: the releases must be compiled
+        monkeypatch.setattr(index, "shipped_path", lambda prefix, sha: tmp_path / "none.zst")
+        prebuild.start(["UBERON"])
         assert started and started[0][-3:] == ["-m", "trackmeta.ontology.prebuild", "UBERON"]
         assert prebuild.main(["UBERON", "EFO"]) == 0  # the helper, as started (less EFO: time)
         assert sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "index").glob("*.idx")) == ["CL"]

@@ -15,3 +15,9 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"trackmeta's {name}/ directory is missing from the installation")
+
+
+def prebuilt_dir() -> Path:
+    """What the package ships prebuilt from its pinned data (`python -m trackmeta.ontology.ship`):
+    the ontology indexes and the checked specs, which a first run reads instead of building."""
+    return data_dir("ontologies") / "prebuilt"

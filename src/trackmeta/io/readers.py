@@ -326,7 +326,7 @@ def _read_regular(
         return None  # duplicate names were renamed: let csv report them
     # short rows are padded silently by the C parser: every line must hold exactly the header's
     # number of delimiters, which the total proves since no row has more
-    if data.count(delim.encode()) != (len(header) - 1) * (len(frame) + 1):
+    if _count_byte(data, delim.encode()) != (len(header) - 1) * (len(frame) + 1):
         return None
     if len(data) > _MAX_FIELD and _longest_line(data) > _MAX_FIELD:
         return None  # the csv module refuses the huge field with its line
@@ -335,6 +335,16 @@ def _read_regular(
     frame.index = pd.RangeIndex(len(frame))
     lines = pd.Series(frame.index + 2, index=frame.index, dtype="int64")
     return Table(where, frame, lines, findings, exact=True)
+
+
+def _count_byte(data: bytes, byte: bytes) -> int:
+    """How often a one-byte delimiter occurs: numpy's compare counts twice as fast as
+    bytes.count on a large file."""
+    if len(byte) != 1:
+        return data.count(byte)
+    import numpy as np
+
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == byte[0]))
 
 
 def _longest_line(data: bytes) -> int:
@@ -354,8 +364,9 @@ def _longest_line(data: bytes) -> int:
 
 def _no_lone_cr(data: bytes) -> bool:
     """Every CR ends a line (CRLF): the C parser and the csv module then agree on lines."""
-    crs = data.count(b"\r")
-    return crs == 0 or crs == data.count(b"\r\n")
+    if data.find(b"\r") < 0:
+        return True  # the usual case, told by a search that stops at the first CR
+    return data.count(b"\r") == data.count(b"\r\n")
 
 
 def _read_irregular(text: str, delim: str, where: str, findings: list[Finding]) -> Table:

@@ -266,11 +266,46 @@ def _drop_other_formats(directory: Path, prefix: str) -> None:
                       and (int(found[1]), int(found[2])) != (FORMAT, marshal.version)])
 
 
+def shipped_path(prefix: str, source_sha256: str) -> Path:
+    """Where this installation keeps the prebuilt index of a pinned release (zstd), written by
+    `python -m trackmeta.ontology.ship`: a first run unpacks it instead of compiling the
+    release."""
+    from trackmeta.resources import prebuilt_dir
+
+    return prebuilt_dir() / f"{cache_path(prefix, source_sha256).name}.zst"
+
+
+def shippable(index: OntologyIndex) -> bytes:
+    """The index as the package ships it: the cache file's bytes, zstd-compressed (zstd, which
+    the pinned releases use too, unpacks several times faster than gzip)."""
+    import zstandard
+
+    return zstandard.ZstdCompressor(level=19).compress(_encode(completed(index)))
+
+
+def _unpacked(path: Path, source_sha256: str, shipped: Path | None,
+              repair: Callable[[], OntologyIndex]) -> OntologyIndex | None:
+    """The shipped index, unpacked into the cache; None where there is none for this source
+    and layout, or it does not verify (then the release is compiled as before)."""
+    if shipped is None or not shipped.is_file():
+        return None
+    import zstandard
+
+    try:
+        data = zstandard.ZstdDecompressor().decompress(shipped.read_bytes())
+    except (OSError, zstandard.ZstdError):
+        return None
+    write_atomic(path, data)
+    return _opened(path, source_sha256, repair)
+
+
 def load_or_build(
-    prefix: str, source_sha256: str, build: Callable[[], OntologyIndex]
+    prefix: str, source_sha256: str, build: Callable[[], OntologyIndex],
+    shipped: Path | None = None,
 ) -> tuple[OntologyIndex, bool]:
-    """The cached index for this source, or a freshly built (and cached) one; True if cached.
-    Builds are serialised per index across processes: one builds, the others wait for its file."""
+    """The cached index for this source, else the shipped one unpacked, else a freshly built
+    (and cached) one; True if it was not compiled. Builds are serialised per index across
+    processes: one builds, the others wait for its file."""
     path = cache_path(prefix, source_sha256)
 
     def rebuild() -> OntologyIndex:
@@ -287,7 +322,8 @@ def load_or_build(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(f"{path}.lock", timeout=BUILD_WAIT):
-            cached = _opened(path, source_sha256, rebuild)  # built while this one waited
+            cached = (_opened(path, source_sha256, rebuild)  # built while this one waited
+                      or _unpacked(path, source_sha256, shipped, rebuild))
             if cached is not None:
                 return cached, True
             return rebuild(), False

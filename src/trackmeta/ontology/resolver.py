@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from trackmeta.cache import cache_dir, read_sealed, sealed, write_atomic
-from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build
+from trackmeta.ontology.index import OntologyIndex, Release, Term, load_or_build, shipped_path
 from trackmeta.ontology.sources import (
     OntologyError,
     ReleaseText,
@@ -74,7 +74,8 @@ def _verified(bundled: BundledRelease) -> Path:
 def _load_bundled(prefix: str, bundled: BundledRelease) -> tuple[OntologyIndex, bool]:
     path = _verified(bundled)
     release = Release(prefix, bundled.version, bundled.source, bundled.sha256)
-    return load_or_build(prefix, bundled.sha256, lambda: from_cellxgene(path, release))
+    return load_or_build(prefix, bundled.sha256, lambda: from_cellxgene(path, release),
+                         shipped_path(prefix, bundled.sha256))
 
 
 FORMAT_TAG = "former-2"

@@ -13,8 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from trackmeta.cache import cache_dir, read_sealed, sealed, write_atomic
-from trackmeta.resources import data_dir
+from trackmeta.cache import cache_dir, read_sealed, sealed, unsealed, write_atomic
+from trackmeta.resources import data_dir, prebuilt_dir
 
 
 class SpecError(Exception):
@@ -236,24 +236,41 @@ class _Documents:
     """Every spec file, parsed and checked against its meta-schema once per content: the checked
     documents are cached as JSON keyed by the sha256 of all spec and meta-schema files."""
 
-    def __init__(self, roots: tuple[Path, ...]) -> None:
+    def __init__(self, roots: tuple[Path, ...], cached: bool = True) -> None:
         self.files = sorted(p for root in roots for p in root.rglob("*")
                             if p.suffix in (".yaml", ".json") and p.is_file())
         self.raw = {p: p.read_bytes() for p in self.files}
+        # a file is named by its root's place and its path in it: where the package is
+        # installed changes no name, so the checked documents can ship with it
+        self.names = {p: f"{i}/{p.relative_to(root).as_posix()}"
+                      for i, root in enumerate(roots) for p in self.files
+                      if p.is_relative_to(root)}
         digest = hashlib.sha256()
         for path in self.files:
-            digest.update(str(path).encode() + b"\0" + hashlib.sha256(self.raw[path]).digest())
+            digest.update(self.names[path].encode() + b"\0"
+                          + hashlib.sha256(self.raw[path]).digest())
         self.digest = digest.hexdigest()
-        self.cached = self._read_cache()
+        self.cached = self._read_cache() if cached else {}
         self.checked = False  # whether a document was checked in this run (the cache is stale)
 
     def _cache_path(self) -> Path:
         return cache_dir() / "specs" / f"{self.digest[:32]}.sealed.json"
 
+    def shipped_path(self) -> Path:
+        """Where the package keeps these documents checked, if it ships them (ship.py)."""
+        return prebuilt_dir() / f"specs-{self.digest[:32]}.seal"
+
     def _read_cache(self) -> dict[str, Any]:
-        """The checked documents of an earlier run, if the cache file verifies (its own sha256,
-        then the digest of the spec files it was made from)."""
-        payload = read_sealed(self._cache_path())
+        """The checked documents of an earlier run, or as the package ships them, if the file
+        verifies (its own sha256, then the digest of the spec files it was made from)."""
+        payload = None
+        if self.shipped_path().is_file():  # the shipped specs, unedited: no cache needed
+            try:
+                payload = unsealed(self.shipped_path().read_bytes())
+            except OSError:
+                payload = None
+        if payload is None:
+            payload = read_sealed(self._cache_path())
         try:
             data = json.loads(payload) if payload is not None else None
         except ValueError:
@@ -263,11 +280,15 @@ class _Documents:
         documents = data.get("documents")
         return documents if isinstance(documents, dict) else {}
 
+    def payload(self) -> bytes:
+        """The checked documents as the cache (and the shipped file) holds them."""
+        return json.dumps({"digest": self.digest, "documents": self.cached}).encode()
+
     def sha256(self, path: Path) -> str:
         return hashlib.sha256(self.raw[path]).hexdigest()
 
     def load(self, path: Path, meta_schema: Path) -> Any:
-        key = str(path)
+        key = self.names.get(path, str(path))
         if key in self.cached:
             return self.cached[key]
         import jsonschema
@@ -297,7 +318,7 @@ class _Documents:
         if not self.checked:
             return
         try:
-            data = json.dumps({"digest": self.digest, "documents": self.cached}).encode()
+            data = self.payload()
         except (TypeError, ValueError):
             return  # a value JSON cannot hold (a YAML date): no cache, still correct
         write_atomic(self._cache_path(), sealed(data))
@@ -453,7 +474,18 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
     """Read and meta-validate every spec; raise SpecError naming the file on any problem."""
     schemas = schemas or data_dir("schemas")
     ontologies = ontologies or data_dir("ontologies")
-    docs = _Documents((schemas, ontologies))
+    return _load_specs(_Documents((schemas, ontologies)), schemas, ontologies)
+
+
+def shipped_specs() -> tuple[Path, bytes]:
+    """Where the package ships its specs checked, and that file's content: every shipped spec
+    read and meta-validated now, ignoring any cache (`python -m trackmeta.ontology.ship`)."""
+    docs = _Documents((data_dir("schemas"), data_dir("ontologies")), cached=False)
+    _load_specs(docs, data_dir("schemas"), data_dir("ontologies"))
+    return docs.shipped_path(), sealed(docs.payload())
+
+
+def _load_specs(docs: _Documents, schemas: Path, ontologies: Path) -> Specs:
     _load = docs.load
 
     gtex_raw = _load(ontologies / "gtex_tissues.yaml", ontologies / "meta/gtex_tissues.schema.json")
@@ -573,7 +605,8 @@ def load_specs(schemas: Path | None = None, ontologies: Path | None = None) -> S
 def default_specs_checked() -> bool:
     """Whether the shipped specs were checked on this machine before (loading them is then a
     cache read, not a meta-validation)."""
-    return _Documents((data_dir("schemas"), data_dir("ontologies")))._cache_path().is_file()
+    docs = _Documents((data_dir("schemas"), data_dir("ontologies")), cached=False)
+    return docs._cache_path().is_file() or docs.shipped_path().is_file()
 
 
 @cache
