@@ -8,6 +8,11 @@ Two forms of a name are compared:
 - `key`: the same words as a set, without `of`/`the`/`and`, `cell` and plural endings:
   `fibroblast of lung` = `lung fibroblasts`.
 A short or all-capitals query (an abbreviation, a cell line) is never matched fuzzily.
+
+Qualifier words say which sample, not which term: an organism ('mouse liver'), a life stage
+('adult', 'fetal'), or the kind of biosample ('K562 cell line', 'primary keratinocytes', 'liver
+tissue'). `unqualified` gives a query without them, in steps, for a search whose whole query
+names nothing.
 """
 
 from __future__ import annotations
@@ -63,6 +68,11 @@ def words(name: str) -> frozenset[str]:
     return frozenset(_singular(w) for w in _WORD.findall(_plain(name)) if w not in _QUIET)
 
 
+def tokens(name: str) -> list[str]:
+    """The name's letters-and-digits runs, in order ('HeLa-S3' -> ['hela', 's3'])."""
+    return _WORD.findall(_plain(name))
+
+
 def key(name: str) -> str:
     return " ".join(sorted(words(name)))
 
@@ -76,3 +86,35 @@ def abbreviation_like(query: str) -> bool:
     """A short or all-capitals query (iPSC, HUVEC, NK, K562): never matched fuzzily."""
     letters = re.sub(r"[^A-Za-z0-9]", "", query)
     return len(letters) <= 4 or (sum(c.isupper() for c in letters) >= len(letters) / 2)
+
+
+# Each step takes out more: the organism, then the kind of biosample, then the life stage (last:
+# 'embryonic' is part of names such as 'embryonic fibroblast').
+_QUALIFIERS = (
+    ("organism", ("homo sapiens", "mus musculus", "humans", "human", "mice", "mouse", "murine")),
+    ("biosample", ("cell lines", "cell line", "cells", "tissues", "tissue", "primary",
+                   "cultured")),
+    ("life stage", ("adults", "adult", "fetal", "foetal", "fetus", "foetus", "embryonic")),
+)
+_QUALIFYING = tuple(
+    (kind, re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(w) for w in taken)
+                      + r")(?![A-Za-z0-9])", re.IGNORECASE))
+    for kind, taken in _QUALIFIERS)
+
+
+def unqualified(query: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The query less its qualifier words, one step at a time (each step also takes out what
+    the steps before it did), with the words taken out so far; steps that take out nothing,
+    or everything, are left out."""
+    steps: list[tuple[str, tuple[str, ...]]] = []
+    text, taken = query, tuple[str, ...]()
+    for _, pattern in _QUALIFYING:
+        found = tuple(m.group() for m in pattern.finditer(text))
+        if not found:
+            continue
+        rest = " ".join(pattern.sub(" ", text).split())
+        if not _WORD.search(rest.lower()):
+            break
+        text, taken = rest, taken + found
+        steps.append((text, taken))
+    return steps

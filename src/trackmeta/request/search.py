@@ -11,7 +11,7 @@ that have them (descendants first, then ancestors)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,42 +74,70 @@ class NameIndex:
              ) -> list[tuple[tuple[Any, ...], Match]]:
         """Every match, best first: exact, then normalised, then all words; fuzzy matches only
         where no name matches exactly or normalised, and never for an abbreviation-like query.
-        Within a kind, with `tracks`, terms that have some come first."""
-        wanted = fold_name(query)
-        if not wanted:
-            return []
-        best: dict[str, tuple[tuple[Any, ...], int, int, float]] = {}
+        Where the whole query names nothing exactly or normalised, it is searched again less its
+        qualifier words ('mouse liver', 'K562 cell line'), those matches ranking after the whole
+        query's of their kind. Within a kind, with `tracks`, terms that have some come first."""
+        best: dict[str, tuple[tuple[Any, ...], int, int, float, tuple[str, ...]]] = {}
 
-        def offer(position: int, tier: int, score: float) -> None:
+        def offer(position: int, tier: int, score: float, step: int,
+                  taken: tuple[str, ...]) -> None:
             curie, how = self.curies[position], self.hows[position]
             none = tracks is not None and not tracks.get(curie)
-            rank = (tier, none, how != "label", -score, len(self.texts[position]), curie)
+            rank = (tier, step, none, how != "label", -score, len(self.texts[position]), curie)
             if curie not in best or rank < best[curie][0]:
-                best[curie] = (rank, position, tier, score)
+                best[curie] = (rank, position, tier, score, taken)
 
+        steps: list[tuple[str, tuple[str, ...]]] = [(query, ()), *names.unqualified(query)]
+        for step, (text, taken) in enumerate(steps):
+            if step and any(t < 2 and (tracks is None or tracks.get(self.curies[p]))
+                            for _, p, t, _, _ in best.values()):
+                break  # the query named something (with tracks): its qualifiers are its name
+            for position, tier, score in self._named(text):
+                offer(position, tier, score, step, taken)
+        if not names.abbreviation_like(query) and not any(t < 2 for _, _, t, _, _ in best.values()):
+            from rapidfuzz import fuzz, process
+
+            for _, score, position in process.extract(
+                    fold_name(query), self.folded, scorer=fuzz.QRatio, limit=50,
+                    score_cutoff=FUZZY_CUTOFF):
+                offer(position, 3, min(float(score), 89.0), 0, ())
+        ranked = sorted(best.values(), key=lambda item: item[0])
+        return [(rank, Match(self.curies[p], self.label(self.curies[p]) or self.texts[p],
+                             self.texts[p], round(score, 1), _TIERS[tier],
+                             how=self.hows[p] + _qualified(taken)))
+                for rank, p, tier, score, taken in ranked]
+
+    def named(self, name: str) -> set[str]:
+        """The terms this name names exactly or normalised."""
+        return {self.curies[p] for p, tier, _ in self._named(name) if tier < 2}
+
+    def _named(self, query: str) -> Iterator[tuple[int, int, float]]:
+        """(name's position, tier, score) of each name the query names exactly, normalised, or
+        with all its words."""
+        wanted = fold_name(query)
+        if not wanted:
+            return
         for position in [i for i, f in enumerate(self.folded) if f == wanted]:
-            offer(position, 0, 100.0)
+            yield position, 0, 100.0
         compact, key = names.compact(query), names.key(query)
         for position in [i for i, (c, k) in enumerate(zip(self.compacts, self.keys, strict=True))
                          if (compact and c == compact) or (key and k == key)]:
-            offer(position, 1, 95.0)
+            yield position, 1, 95.0
         query_words = names.words(query)
         if query_words:
             first = min(query_words, key=len)
             for position in [i for i, k in enumerate(self.keys) if first in k]:
                 words = self.keys[position].split()
                 if query_words <= set(words):
-                    offer(position, 2, 90.0 * len(query_words) / len(words))
-        if not names.abbreviation_like(query) and not any(t < 2 for _, _, t, _ in best.values()):
-            from rapidfuzz import fuzz, process
+                    yield position, 2, 90.0 * len(query_words) / len(words)
 
-            for _, score, position in process.extract(
-                    wanted, self.folded, scorer=fuzz.QRatio, limit=50, score_cutoff=FUZZY_CUTOFF):
-                offer(position, 3, min(float(score), 89.0))
-        ranked = sorted(best.values(), key=lambda item: item[0])
-        return [(rank, Match(self.curies[p], self.label(self.curies[p]) or self.texts[p],
-                             self.texts[p], round(score, 1), _TIERS[tier], how=self.hows[p]))
-                for rank, p, tier, score in ranked]
+
+def _qualified(taken: tuple[str, ...]) -> str:
+    """How a match found without the query's qualifier words says so."""
+    if not taken:
+        return ""
+    return "; " + ", ".join(repr(t) for t in taken) + " read as " + (
+        "a qualifier" if len(taken) == 1 else "qualifiers") + ", not part of the name"
 
 
 def _declared_names(resolver: Resolver, specs: Specs) -> Iterator[tuple[str, str, str]]:
@@ -229,33 +257,49 @@ def search_with(query: str, resolver: Resolver, specs: Specs, metadata: Any = No
     totals = {curie: sum(index.total(curie).values()) for curie in {
         c for (_, c) in index.counts}}
     ranked = table.find(query, totals)
+    near = _Near(resolver, totals, index.names, table.named)
+    # each match with the terms that stand in for it where it has no tracks; a match that leads
+    # to no tracks at all ranks after every one that does (it is still shown)
+    groups: list[tuple[bool, int, list[Match]]] = []
+    for order, (_, match) in enumerate(ranked[:_CONSIDERED + limit]):
+        counted = dataclasses.replace(match, tracks=index.total(match.curie))
+        relatives = ([dataclasses.replace(r, tracks=index.total(r.curie)) for r in near.of(match)]
+                     if not counted.tracks and match.kind in _STOOD_IN_FOR else [])
+        groups.append((not counted.tracks and not relatives, order, [*relatives, counted]))
     shown: list[Match] = []
     seen: set[str] = set()
-    near = _Near(resolver, totals)
-    for _, match in ranked:
-        if len(shown) >= limit + NEAR and not with_tracks:
-            break
-        counted = dataclasses.replace(match, tracks=index.total(match.curie))
-        if not counted.tracks and match.kind in ("exact", "normalised"):
-            # the terms nearest a term named so, that have tracks, stand in for it
-            for relative in near.of(match):
-                if relative.curie not in seen:
-                    seen.add(relative.curie)
-                    shown.append(dataclasses.replace(relative, tracks=index.total(
-                        relative.curie)))
-        if counted.curie not in seen and (counted.tracks or not with_tracks):
-            seen.add(counted.curie)
-            shown.append(counted)
+    for _, _, group in sorted(groups, key=lambda g: (g[0], g[1])):
+        for match in group:
+            if match.curie not in seen and (match.tracks or not with_tracks):
+                seen.add(match.curie)
+                shown.append(match)
     return SearchResult(query, tuple(shown[:limit]), max(0, len(ranked) - limit))
 
 
-class _Near:
-    """Terms with tracks nearest a matched term without: descendants first, then ancestors."""
+_CONSIDERED = 50  # matches weighed for a search, beyond the limit
+_STOOD_IN_FOR = ("exact", "normalised", "words")
 
-    def __init__(self, resolver: Resolver, totals: Mapping[str, int]) -> None:
+
+_NAMED_AFTER = "named after"
+
+
+class _Near:
+    """Terms with tracks nearest a matched term without: descendants first, then ancestors,
+    then the cell lines of a cell type (EFO files them under '<cell type> derived cell line':
+    'iPSC' -> 'iPSC derived cell line' -> WTC11), then the term its label names less its
+    qualifier words ('mouse embryonic fibroblast cell' -> 'embryonic fibroblast'), then terms
+    named after it (a cell line's sublines and clones, where the release links none to its
+    parent: 'HeLa' -> 'HeLa-S3')."""
+
+    def __init__(self, resolver: Resolver, totals: Mapping[str, int],
+                 written: Mapping[str, tuple[str, ...]],
+                 named: Callable[[str], set[str]]) -> None:
         self.resolver = resolver
         self.totals = totals
+        self.written = written  # the metadata's own names of each term with tracks
+        self.named = named  # the terms a name names, exactly or normalised
         self._below: dict[str, list[tuple[str, int]]] | None = None
+        self._openings: list[tuple[tuple[str, ...], str]] | None = None
 
     def _descendants(self) -> dict[str, list[tuple[str, int]]]:
         if self._below is None:
@@ -265,17 +309,72 @@ class _Near:
                     self._below.setdefault(ancestor, []).append((curie, distance))
         return self._below
 
+    def _under(self, curie: str) -> list[tuple[int, int, str]]:
+        return sorted((d, -self.totals[c], c) for c, d in self._descendants().get(curie, [])
+                      if d <= NEAR_DISTANCE)[:NEAR]
+
     def of(self, match: Match) -> list[Match]:
-        below = [(d, -self.totals[c], c, "descendant")
-                 for c, d in self._descendants().get(match.curie, []) if d <= NEAR_DISTANCE]
-        above = [(d, -self.totals[c], c, "ancestor")
-                 for c, d in self.resolver.ancestors(match.curie).items()
-                 if d <= NEAR_DISTANCE and self.totals.get(c)]
-        chosen = sorted(below)[:NEAR] or sorted(above)[:NEAR]
-        return [Match(c, self._label(c), match.matched, match.score, relation,
-                      how=f"{relation} of {match.curie} ('{match.label}'), which matched "
-                          f"{match.matched!r} ({match.kind})", via=match.curie, distance=d)
-                for d, _, c, relation in chosen]
+        found = f"{match.curie} ('{match.label}'), which matched {match.matched!r} ({match.kind})"
+        below = self._under(match.curie)
+        if below:
+            return [self._stand_in(c, match, "descendant", f"descendant of {found}", d)
+                    for d, _, c in below]
+        above = sorted((d, -self.totals[c], c)
+                       for c, d in self.resolver.ancestors(match.curie).items()
+                       if d <= NEAR_DISTANCE and self.totals.get(c))[:NEAR]
+        if above:
+            return [self._stand_in(c, match, "ancestor", f"ancestor of {found}", d)
+                    for d, _, c in above]
+        for line in sorted(self._derived_lines(match.curie)):
+            lines = self._under(line)
+            if lines:
+                return [self._stand_in(c, match, "cell line",
+                                       f"a cell line of {found}, filed under {line} "
+                                       f"('{self._label(line)}')", d) for d, _, c in lines]
+        plain = self._unqualified(match)
+        if plain:
+            return [self._stand_in(c, match, "unqualified",
+                                   f"named as {found} is, less its qualifier words", None)
+                    for c in plain]
+        return [self._stand_in(c, match, _NAMED_AFTER, f"named after {found}", None)
+                for c in self._named_after(match)]
+
+    def _stand_in(self, curie: str, match: Match, kind: str, how: str,
+                  distance: int | None) -> Match:
+        return Match(curie, self._label(curie), match.matched, match.score, kind, how=how,
+                     via=match.curie, distance=distance)
+
+    def _unqualified(self, match: Match) -> list[str]:
+        """Terms with tracks named as the match's label is less its qualifier words: EFO's
+        organism-specific cell types ('mouse embryonic fibroblast cell') stand for CL's
+        ('embryonic fibroblast'), which the metadata uses."""
+        found: set[str] = set()
+        for text, _ in names.unqualified(match.label):
+            found |= {c for c in self.named(text) if self.totals.get(c)} - {match.curie}
+            if found:
+                break
+        return sorted(found, key=lambda c: (-self.totals[c], c))[:NEAR]
+
+    def _derived_lines(self, curie: str) -> set[str]:
+        """The terms named '<a name of this term> derived cell line'."""
+        term = self.resolver.term(curie)
+        if term is None:
+            return set()
+        return {line for name in (term.label, *(text for text, _ in term.synonyms))
+                for line in self.named(f"{name} derived cell line")} - {curie}
+
+    def _named_after(self, match: Match) -> list[str]:
+        """Terms with tracks whose name, in the metadata or the release, opens with the
+        matched name as whole words ('LNCaP' -> 'LNCaP clone FGC'), most tracks first."""
+        if self._openings is None:
+            self._openings = [(tuple(names.tokens(n)), c) for c in self.totals
+                              for n in {*self.written.get(c, ()), self._label(c)}]
+        opening = tuple(names.tokens(match.matched))
+        if not opening:
+            return []
+        found = {c for tokens, c in self._openings if len(tokens) > len(opening)
+                 and tokens[:len(opening)] == opening and c != match.curie}
+        return sorted(found, key=lambda c: (-self.totals[c], c))[:NEAR]
 
     def _label(self, curie: str) -> str:
         term = self.resolver.term(curie)
