@@ -183,3 +183,48 @@ def test_the_planner_says_where_a_replaced_terms_tracks_are_and_why_a_prefix_is_
     every = trackmeta.tracks(["EFO:0002067"], None, REAL_TSV)  # K562
     assert set(every.output_types) >= {"DNASE", "RNA_SEQ", "CHIP_TF"}
     assert sum(every.terms[0].tracks.values()) > 100
+
+
+def test_an_ntr_term_is_placed_under_the_organs_its_encode_slims_name() -> None:
+    """ENCODE's NTR list gives each biosample its organ slims (NTR:0000493 'left ventricle
+    myocardium inferior': heart); the declared slim -> UBERON map places it under heart."""
+    from trackmeta.ontology.resolver import Resolver
+    from trackmeta.specs.model import default_specs
+
+    resolver = Resolver(default_specs())
+    placed = resolver.ancestors("NTR:0000493")
+    assert placed["UBERON:0000948"] == 1  # heart
+    assert placed["UBERON:0000467"] > 1  # anatomical system, above heart
+    assert resolver.is_under("NTR:0000646", ["UBERON:0000955"])  # left cerebral cortex: brain
+    assert resolver.ancestors("NTR:0000856") == {} or "UBERON:0000948" not in resolver.ancestors(
+        "NTR:0000856")  # mesendoderm: no organ slim of heart
+
+
+def test_every_organ_slim_the_ntr_list_uses_is_declared_and_live() -> None:
+    from trackmeta.ontology.resolver import Resolver
+    from trackmeta.specs.model import default_specs
+
+    specs = default_specs()
+    resolver = Resolver(specs)
+    decl = specs.vocabularies["encode-ntr"]
+    used = {slim for _, _, slims in resolver.words.get("encode-ntr").entries()
+            for slim in slims.split("|") if slim}
+    assert used == set(decl.organ_slims)
+    labels = {slim: getattr(resolver.term(curie), "label", None)
+              for slim, curie in decl.organ_slims.items()}
+    assert all(resolver.term(c) is not None and not resolver.term(c).obsolete  # type: ignore[union-attr]
+               for c in decl.organ_slims.values())
+    # ENCODE's names are UBERON's labels, but for its spelling of one and a shortened other
+    assert {s: l for s, l in labels.items() if s != l} == {
+        "paraythroid gland": "parathyroid gland",
+        "extraembryonic component": "entire extraembryonic component"}
+
+
+@needs_shared
+def test_descendants_of_an_organ_include_its_ntr_samples() -> None:
+    human = trackmeta.tracks("UBERON:0000948", "DNASE", REAL_TSV, descendants=True)
+    assert {"NTR:0000491", "NTR:0000492", "NTR:0000493", "NTR:0000494"} <= set(
+        human.curies)
+    mouse = trackmeta.tracks("UBERON:0000955", None, SHARED / (
+        "OutputMetadataResponse_ORGANISM_MUS_MUSCULUS.textproto"), descendants=True)
+    assert {"NTR:0000646", "NTR:0000647"} <= set(mouse.curies)

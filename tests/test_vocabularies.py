@@ -180,10 +180,10 @@ def test_a_damaged_vocabulary_stops_the_run(tmp_path: Path, monkeypatch: pytest.
     decl = default_specs().vocabularies["encode-ntr"]
     with pytest.raises(VocabularyError, match="does not match the sha256"):
         Vocabulary(dataclasses.replace(decl, sha256="0" * 64))
-    assert Vocabulary(decl).get("NTR:0000856") == [("mesendoderm",)]
+    assert Vocabulary(decl).get("NTR:0000856") == [("mesendoderm", "embryo")]
     unpacked = next((tmp_path / "vocab").glob("encode-ntr-*.vocab"))
     unpacked.write_bytes(unpacked.read_bytes()[:-10])  # cut short: made again, never trusted
-    assert Vocabulary(decl).get("NTR:0000856") == [("mesendoderm",)]
+    assert Vocabulary(decl).get("NTR:0000856") == [("mesendoderm", "embryo")]
 
 
 @pytest.mark.skipif(not VOCAB.is_dir(), reason=f"the vocabulary sources are not at {VOCAB}")
@@ -215,3 +215,17 @@ def test_the_track_name_is_evidence_for_a_near_miss(tmp_path: Path) -> None:
             assert "the track's name says CTCF" in found.message
             assert {(e.column, e.new) for e in trackmeta.fix(path).edits} == {
                 ("transcription_factor", "CTCF")}
+
+
+def test_a_track_name_that_says_another_target_contradicts_every_candidate(tmp_path: Path) -> None:
+    """#30: `CTFC` on a track named `... TF ChIP-seq REST`: none of the spellings near CTFC is
+    what the name says; the message says so, and nothing is fixed."""
+    lines = _lines(FIXTURES / "valid.tsv")
+    line = 13
+    path = tmp_path / "t.tsv"
+    path.write_text(to_text(edited(edited(lines, line, "transcription_factor", "CTFC"),
+                                   line, "name", "CL:0000084 TF ChIP-seq REST")))
+    (found,) = [f for f in trackmeta.check(path).findings if f.code == "TM107"]
+    assert (found.line, found.column, found.fix) == (line, "transcription_factor", None)
+    assert "but the track's name says REST, which none of them is" in found.message
+    assert trackmeta.fix(path).edits == ()

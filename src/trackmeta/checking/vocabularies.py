@@ -44,25 +44,62 @@ def vocabulary_findings(distinct: Distinct, specs: Specs, words: Vocabularies
         judged = {code: judge(column, value) for code, value in wanted.items()}
         finish()
         failed = [code for code, templates in judged.items() if templates]  # most pass
-        names = distinct.frame["name"].to_numpy(dtype=object) if "name" in distinct.frame else None
+        evidence = _Evidence(distinct, judge, column)
         for code, positions in cells.rows_of(failed):  # in the order given
             for position in positions[known[positions]].tolist():
                 row = int(distinct.rows[position])
                 for template in judged[code]:
                     near = candidates.get(wanted[code], ()) if template.code == "TM107" else ()
-                    yield _with_evidence(template, near, names[position] if near and names
-                                         is not None else "").at_row(row)
+                    yield (evidence.weighed(template, near, position) if near
+                           else template).at_row(row)
 
 
-def _with_evidence(template: Finding, near: tuple[str, ...], name: str) -> Finding:
-    """A candidate the row's own track name agrees with is the fix, said so; a spelling
-    neighbour alone never is (#30)."""
-    said = [c for c in near if re.search(rf"(?<![\w.-]){re.escape(c)}(?![\w.-])", name)]
-    if len(said) != 1:
+class _Evidence:
+    """What a row's own track name says of a value with candidates (#30): the name less the
+    row's CURIE and assay title, read word by word for the column's known values."""
+
+    def __init__(self, distinct: Distinct, judge: Judge, column: str) -> None:
+        frame = distinct.frame
+        self.names = frame["name"].to_numpy(dtype=object) if "name" in frame else None
+        self.assays = (frame["Assay title"].to_numpy(dtype=object) if "Assay title" in frame
+                       else None)
+        self.judge, self.column = judge, column
+        self._known: dict[str, bool] = {}
+
+    def said(self, position: int) -> list[str]:
+        """The column's known values the track's name holds as words, in order."""
+        if self.names is None:
+            return []
+        name = str(self.names[position])
+        if self.assays is not None and str(self.assays[position]).strip():
+            name = name.replace(str(self.assays[position]).strip(), " ")
+        found = []
+        for word in name.split():
+            if ":" in word or word in found:
+                continue  # a CURIE is TM301's
+            if word not in self._known:
+                self._known[word] = not self.judge(self.column, word)
+            if self._known[word]:
+                found.append(word)
+        return found
+
+    def weighed(self, template: Finding, near: tuple[str, ...], position: int) -> Finding:
+        """A candidate the name agrees with is the fix, said so; a name that says another
+        known value contradicts every candidate, and the message says that instead. A
+        spelling neighbour alone is never a fix."""
+        said = self.said(position)
+        agreeing = [c for c in near if c in said]
+        if len(agreeing) == 1:
+            return dataclasses.replace(
+                template, fix=agreeing[0], expected=agreeing[0],
+                message=f"{template.message}; the track's name says {agreeing[0]}, so it is "
+                        f"{agreeing[0]}")
+        if not agreeing and len(said) == 1:
+            return dataclasses.replace(
+                template, message=f"{template.message}; but the track's name says {said[0]}, "
+                                  "which none of them is: which target the track is, is for a "
+                                  "person to say")
         return template
-    return dataclasses.replace(
-        template, fix=said[0], expected=said[0],
-        message=f"{template.message}; the track's name says {said[0]}, so it is {said[0]}")
 
 
 def _judge_for(column: str, vocabulary: str, specs: Specs, words: Vocabularies,

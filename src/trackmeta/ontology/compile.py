@@ -39,14 +39,15 @@ def gene_lines(source: Path) -> Iterator[tuple[str, ...]]:
 
 
 def ntr_lines(source: Path) -> Iterator[tuple[str, ...]]:
-    """ENCODE's `ntr_biosamples` literal (read as data, never imported): id -> name."""
+    """ENCODE's `ntr_biosamples` literal (read as data, never imported): id -> name, organ
+    slims ('|'-separated)."""
     tree = ast.parse(source.read_text(encoding="utf-8"))
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "ntr_biosamples"):
             terms = ast.literal_eval(node.value)
             for curie, term in terms.items():
-                yield curie, term["name"]
+                yield curie, term["name"], "|".join(term.get("organs") or ())
             return
     raise ValueError(f"{source}: no ntr_biosamples assignment")
 

@@ -304,10 +304,33 @@ class Resolver:
                           term.label, synonyms, release=where, chain=tuple(chain))
 
     def ancestors(self, curie: str) -> Mapping[str, int]:
-        """Every ancestor (is_a and part_of) with its shortest distance, as the index holds it."""
-        index = self.index(curie.split(":", 1)[0])
-        row = index.rows.get(curie) if index is not None else None
+        """Every ancestor (is_a and part_of) with its shortest distance, as the index holds it;
+        for an id no release holds (NTR), the organs its vocabulary places it under and theirs."""
+        prefix = curie.split(":", 1)[0]
+        index = self.index(prefix)
+        if index is None:
+            return self._placed(curie, prefix)
+        row = index.rows.get(curie)
         return row[5] if row is not None else {}
+
+    def _placed(self, curie: str, prefix: str) -> Mapping[str, int]:
+        """The UBERON organs ENCODE's organ slims name for a provisional id (one step up), with
+        every ancestor of theirs one step further."""
+        decl = self._decls.get(prefix)
+        if decl is None or decl.vocabulary is None:
+            return {}
+        vocabulary = self.words.get(decl.vocabulary)
+        slim_of = vocabulary.decl.organ_slims
+        found: dict[str, int] = {}
+        for _, slims, *_ in vocabulary.get(curie)[:1] if slim_of else ():
+            for slim in slims.split("|") if slims else ():
+                organ = slim_of.get(slim)
+                if organ is None:
+                    continue
+                found[organ] = 1
+                for above, distance in self.ancestors(organ).items():
+                    found[above] = min(found.get(above, distance + 1), distance + 1)
+        return found
 
     def is_under(self, curie: str, roots: Iterable[str]) -> bool:
         wanted = set(roots)

@@ -148,7 +148,7 @@ def _declared_names(resolver: Resolver, specs: Specs) -> Iterator[tuple[str, str
         yield tissue.name, tissue.curie, "GTEx file name"
     ntr = specs.ontologies.get("NTR")
     if ntr is not None and ntr.vocabulary is not None:
-        for curie, name in resolver.words.get(ntr.vocabulary).entries():
+        for curie, name, *_ in resolver.words.get(ntr.vocabulary).entries():
             yield name, curie, "ENCODE NTR name"
     for name, (curie, source) in specs.abbreviations.items():
         yield name, curie, f"abbreviation ({source})"

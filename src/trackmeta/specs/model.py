@@ -117,6 +117,7 @@ class VocabularyDecl:
     grammar: Mapping[str, Any] | None = None
     excel_dates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     joins: str | None = None  # former-symbols: the gene-names vocabulary it names current genes of
+    organ_slims: Mapping[str, str] = field(default_factory=dict)  # ntr-terms: slim -> UBERON id
 
     def describe(self) -> str:
         return f"{self.title} ({self.version})"
@@ -466,6 +467,7 @@ def _vocabularies(docs: _Documents, ontologies: Path) -> dict[str, VocabularyDec
             source=source.get("file") or source["from"], source_sha256=source.get("sha256"),
             licence=raw["licence"], file=compiled.get("file"), sha256=compiled.get("sha256"),
             grammar=raw.get("grammar"), joins=raw.get("joins"),
+            organ_slims=MappingProxyType(dict(raw.get("organ_slims", {}))),
             excel_dates={m: tuple(stems) for m, stems in raw.get("excel_dates", {}).items()})
     return found
 
