@@ -215,7 +215,7 @@ def test_every_organ_slim_the_ntr_list_uses_is_declared_and_live() -> None:
     assert all(resolver.term(c) is not None and not resolver.term(c).obsolete  # type: ignore[union-attr]
                for c in decl.organ_slims.values())
     # ENCODE's names are UBERON's labels, but for its spelling of one and a shortened other
-    assert {s: l for s, l in labels.items() if s != l} == {
+    assert {slim: label for slim, label in labels.items() if slim != label} == {
         "paraythroid gland": "parathyroid gland",
         "extraembryonic component": "entire extraembryonic component"}
 
