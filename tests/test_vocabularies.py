@@ -22,7 +22,7 @@ from tests.helpers import (
     run_cli,
     to_text,
 )
-from trackmeta.ontology.vocabulary import Vocabulary, VocabularyError
+from trackmeta.ontology.vocabulary import Vocabularies, Vocabulary, VocabularyError
 from trackmeta.specs.model import default_specs
 
 VOCAB = SHARED / "vocab"
@@ -229,3 +229,34 @@ def test_a_track_name_that_says_another_target_contradicts_every_candidate(tmp_p
     assert (found.line, found.column, found.fix) == (line, "transcription_factor", None)
     assert "but the track's name says REST, which none of them is" in found.message
     assert trackmeta.fix(path).edits == ()
+
+
+def test_histone_variants_are_hgnc_data_not_a_hand_kept_list() -> None:
+    """#30: the variants ENCODE names by gene symbol come from HGNC joined to GENCODE; the five
+    once kept by hand read as before, and HGNC adds the rest (H2AFV is a gene of H2A.Z too)."""
+    specs = default_specs()
+    grammar = Vocabularies(specs.vocabularies).grammar("histone-marks")
+    assert {symbol: grammar.variants[symbol] for symbol in
+            ("H2AFZ", "H3F3A", "H3F3B", "H2AFX", "H2AFY")} == {
+        "H2AFZ": ("H2AZ1", "H2A.Z"), "H3F3A": ("H3-3A", "H3.3"), "H3F3B": ("H3-3B", "H3.3"),
+        "H2AFX": ("H2AX", "H2A.X"), "H2AFY": ("MACROH2A1", "macroH2A1")}
+    assert grammar.variants["H2AFV"] == ("H2AZ2", "H2A.Z")
+    assert not any(symbol.startswith("HIST") for symbol in grammar.variants)
+    # read only where the grammar does not take a name: no variant symbol is a modification
+    assert all(grammar._problem(symbol) is not None for symbol in grammar.variants)
+    for decl in specs.vocabularies.values():
+        if decl.grammar is not None:
+            assert specs.vocabularies[decl.grammar["variants_from"]].kind == "histone-variants"
+
+
+def test_a_variant_symbol_hgnc_adds_is_named_with_its_histone(tmp_path: Path) -> None:
+    lines = _lines(FIXTURES / "valid.tsv")
+    line = next(i for i, f in enumerate(lines, 1) if f[13] and i > 1)
+    path = tmp_path / "t.tsv"
+    path.write_text(to_text(edited(lines, line, "histone_mark", "H2AFV")))
+    (found,) = [f for f in trackmeta.check(path).findings if f.code == "TM111"]
+    assert (found.line, found.column, found.expected) == (line, "histone_mark", "H2A.Z")
+    assert "histone variant H2A.Z (now H2AZ2)" in found.message
+    assert "histone-variants" in [v["name"] for v in trackmeta.check(path).vocabularies]
+    assert "histone-variants" not in [v["name"] for v in trackmeta.check(
+        FIXTURES / "valid.tsv").vocabularies]  # well-formed marks need no variant list

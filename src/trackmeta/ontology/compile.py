@@ -92,12 +92,38 @@ def former_lines(source: Path, joined: Path) -> Iterator[tuple[str, ...]]:
                     yield symbol.upper(), name, "alias", ""
 
 
+_VARIANT_NAMES = (  # HGNC's 2020 histone gene nomenclature (Seal et al. 2022): symbol -> histone
+    (re.compile(r"MACROH2A(\d+)"), "macroH2A{0}"),     # MACROH2A1 -> macroH2A1
+    (re.compile(r"H([13])-(\d+)[A-Z]?"), "H{0}.{1}"),  # H3-3A -> H3.3, H1-10 -> H1.10
+    (re.compile(r"H(2[AB])([A-Z])\d*"), "H{0}.{1}"),   # H2AZ1 -> H2A.Z, H2BW1 -> H2B.W
+)
+
+
+def histone_variant_lines(source: Path, joined: Path) -> Iterator[tuple[str, ...]]:
+    """HGNC's replication-independent histone genes (its 'Histones' family less the HIST
+    clusters and pseudogenes), by the symbol HGNC gave them in 2019, as ENCODE names ChIP
+    targets: symbol -> today's GENCODE symbol, and the histone variant that symbol names."""
+    current = {gene: name for gene, name, *_ in _gencode(joined)}
+    with gzip.open(source, "rt", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            now = current.get(row.get("ensembl_gene_id") or "")
+            if (not now or row.get("status") != "Approved"
+                    or "Histones" not in (row.get("gene_family") or "").split("|")
+                    or row["symbol"].startswith("HIST") or row.get("locus_type") == "pseudogene"):
+                continue
+            histone = next((form.format(*m.groups()) for pattern, form in _VARIANT_NAMES
+                            if (m := pattern.fullmatch(now))), None)
+            if histone is not None and row["symbol"] != now:
+                yield row["symbol"], now, histone
+
+
 def _gencode(source: Path) -> Iterator[list[str]]:
     with gzip.open(source, "rt", encoding="utf-8", newline="") as handle:
         yield from (row for row in csv.reader(handle) if len(row) >= 5 and row[1])
 
 
 READERS = {"gene-names": gene_lines, "ntr-terms": ntr_lines, "cell-lines": cell_line_lines}
+JOINED = {"former-symbols": former_lines, "histone-variants": histone_variant_lines}
 
 
 def compiled_bytes(lines: Sequence[tuple[str, ...]], header: str) -> bytes:
@@ -118,8 +144,8 @@ def compile_one(decl: VocabularyDecl, sources: Path,
                 joined: VocabularyDecl | None = None) -> bytes:
     assert decl.file is not None and decl.source_sha256 is not None
     source = _verified_source(decl, sources)
-    lines = (list(former_lines(source, _verified_source(joined, sources)))
-             if decl.kind == "former-symbols" and joined is not None
+    lines = (list(JOINED[decl.kind](source, _verified_source(joined, sources)))
+             if decl.kind in JOINED and joined is not None
              else list(READERS[decl.kind](source)))
     return compiled_bytes(lines,
                           f"trackmeta vocabulary {decl.name} {decl.version}, from {source.name} "

@@ -9,7 +9,7 @@ not a name of the grammar, with why and, where only the case is off, the name me
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -30,26 +30,34 @@ class Reading:
 
 
 class HistoneGrammar:
-    def __init__(self, grammar: Mapping[str, Any]) -> None:
+    """The grammar of one declaration; the histone variants' gene symbols (a compiled
+    vocabulary) are read only for a name the grammar does not take."""
+
+    def __init__(self, grammar: Mapping[str, Any],
+                 variants: Callable[[], Mapping[str, tuple[str, str]]]) -> None:
         self.histones: tuple[str, ...] = tuple(sorted(grammar["histones"], key=len, reverse=True))
         self.residues: Mapping[str, tuple[str, ...]] = {
             r: tuple(mods) for r, mods in grammar["residues"].items()}
         self.whole: tuple[str, ...] = tuple(grammar["whole"])
-        self.variants: Mapping[str, Mapping[str, str]] = grammar["variants"]
+        self._load_variants = variants  # gene symbol -> (current symbol, histone)
+
+    @cached_property
+    def variants(self) -> Mapping[str, tuple[str, str]]:
+        return self._load_variants()
 
     @cached_property
     def _variant_histones(self) -> set[str]:
-        return {v["histone"] for v in self.variants.values()}
+        return {histone for _, histone in self.variants.values()}
 
     def read(self, mark: str) -> Reading:
-        if mark in self.variants:
-            variant = self.variants[mark]
-            return Reading("variant", histone=variant["histone"], now=variant["now"])
-        if mark in self._variant_histones:
-            return Reading("histone")
         problem = self._problem(mark)
         if problem is None:
             return Reading("mark")
+        if mark in self.variants:
+            now, histone = self.variants[mark]
+            return Reading("variant", histone=histone, now=now)
+        if mark in self._variant_histones:
+            return Reading("histone")
         cased = self._cased(mark)
         if cased is not None and cased != mark and self._problem(cased) is None:
             return Reading("bad", f"{mark!r} is {cased} but for case", fix=cased)

@@ -222,7 +222,12 @@ class Vocabularies:
         decl = self._decls[name]
         assert decl.grammar is not None
         self._used[name] = decl
-        return HistoneGrammar(decl.grammar)
+        source = str(decl.grammar["variants_from"])
+
+        def variants() -> dict[str, tuple[str, str]]:
+            return {symbol: (now, histone) for symbol, now, histone in self.get(source).entries()}
+
+        return HistoneGrammar(decl.grammar, variants)
 
     def used(self) -> list[dict[str, str | None]]:
         return [decl.report_entry() for _, decl in sorted(self._used.items())]
