@@ -101,6 +101,8 @@ class Distinct:
             # each row's key is its codes in mixed radix, and a table of the key space says
             # which keys occur: no hashing, no renumbering, one pass per part
             keyed = np.ravel_multi_index(tuple(p.codes for p in parts), sizes)
+            if math.prod(sizes) < 2**31:
+                keyed = keyed.astype(np.int32)  # half the memory, kept while rows are found
             present = np.zeros(math.prod(sizes), dtype=bool)
             present[keyed] = True
             keys = np.flatnonzero(present)
