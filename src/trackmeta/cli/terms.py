@@ -199,7 +199,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
             tracks = "\t" + (", ".join(f"{t} {n}" for t, n in m.tracks.items()) or "no tracks")
         if m.via is not None:
             how = (f"{m.kind} of {m.via}, {counted(m.distance or 0, 'step')} away; "
-                   f"{m.via} matched '{m.matched}' and has no tracks")
+                   f"{m.via} matched '{m.matched}' and has no tracks"
+                   if m.kind in ("descendant", "ancestor") else f"{m.how}; {m.via} has no tracks")
             say(f"{m.curie}\t{m.label}\t{how}{tracks}")
             continue
         matched = f" (as '{m.matched}')" if m.matched != m.label else ""

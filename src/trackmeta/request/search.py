@@ -11,7 +11,7 @@ that have them (descendants first, then ancestors)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,7 @@ class NameIndex:
         self.folded = folded + [fold_name(t) for t, _, _ in extra]
         self.compacts = compacts + [names.compact(t) for t, _, _ in extra]
         self.keys = keys + [names.key(t) for t, _, _ in extra]
+        self._lines: dict[tuple[int, str], set[str]] | None = None  # see lines_of
 
     def label(self, curie: str) -> str | None:
         term = self.resolver.term(curie)
@@ -111,6 +112,17 @@ class NameIndex:
         """The terms this name names exactly or normalised."""
         return {self.curies[p] for p, tier, _ in self._named(name) if tier < 2}
 
+    def lines_of(self, name: str) -> set[str]:
+        """The terms named '<name> derived cell line' (EFO's classes of the cell lines of a
+        cell type), found through a table of the few names of that form, made once."""
+        if self._lines is None:
+            self._lines = {}
+            for text, curie, folded in zip(self.texts, self.curies, self.folded, strict=True):
+                if folded.endswith(_DERIVED):
+                    for form in _forms(text[: -len(_DERIVED)]):
+                        self._lines.setdefault(form, set()).add(curie)
+        return set().union(*(self._lines.get(form, set()) for form in _forms(name)))
+
     def _named(self, query: str) -> Iterator[tuple[int, int, float]]:
         """(name's position, tier, score) of each name the query names exactly, normalised, or
         with all its words."""
@@ -130,6 +142,15 @@ class NameIndex:
                 words = self.keys[position].split()
                 if query_words <= set(words):
                     yield position, 2, 90.0 * len(query_words) / len(words)
+
+
+_DERIVED = " derived cell line"
+
+
+def _forms(name: str) -> list[tuple[int, str]]:
+    """A name's exact and normalised forms, each with what kind of form it is."""
+    return [(kind, form) for kind, form in enumerate(
+        (fold_name(name), names.compact(name), names.key(name))) if form]
 
 
 def _qualified(taken: tuple[str, ...]) -> str:
@@ -257,15 +278,20 @@ def search_with(query: str, resolver: Resolver, specs: Specs, metadata: Any = No
     totals = {curie: sum(index.total(curie).values()) for curie in {
         c for (_, c) in index.counts}}
     ranked = table.find(query, totals)
-    near = _Near(resolver, totals, index.names, table.named)
+    near = _Near(resolver, totals, index.names, table)
     # each match with the terms that stand in for it where it has no tracks; a match that leads
     # to no tracks at all ranks after every one that does (it is still shown)
     groups: list[tuple[bool, int, list[Match]]] = []
+    leading = 0  # matches shown so far that have tracks or lead to some
     for order, (_, match) in enumerate(ranked[:_CONSIDERED + limit]):
+        if leading >= limit:
+            break  # every later match ranks after these
         counted = dataclasses.replace(match, tracks=index.total(match.curie))
         relatives = ([dataclasses.replace(r, tracks=index.total(r.curie)) for r in near.of(match)]
                      if not counted.tracks and match.kind in _STOOD_IN_FOR else [])
-        groups.append((not counted.tracks and not relatives, order, [*relatives, counted]))
+        nowhere = not counted.tracks and not relatives
+        leading += 0 if nowhere else len(relatives) + bool(counted.tracks)
+        groups.append((nowhere, order, [*relatives, counted]))
     shown: list[Match] = []
     seen: set[str] = set()
     for _, _, group in sorted(groups, key=lambda g: (g[0], g[1])):
@@ -292,12 +318,11 @@ class _Near:
     parent: 'HeLa' -> 'HeLa-S3')."""
 
     def __init__(self, resolver: Resolver, totals: Mapping[str, int],
-                 written: Mapping[str, tuple[str, ...]],
-                 named: Callable[[str], set[str]]) -> None:
+                 written: Mapping[str, tuple[str, ...]], table: NameIndex) -> None:
         self.resolver = resolver
         self.totals = totals
         self.written = written  # the metadata's own names of each term with tracks
-        self.named = named  # the terms a name names, exactly or normalised
+        self.table = table
         self._below: dict[str, list[tuple[str, int]]] | None = None
         self._openings: list[tuple[tuple[str, ...], str]] | None = None
 
@@ -350,7 +375,7 @@ class _Near:
         ('embryonic fibroblast'), which the metadata uses."""
         found: set[str] = set()
         for text, _ in names.unqualified(match.label):
-            found |= {c for c in self.named(text) if self.totals.get(c)} - {match.curie}
+            found |= {c for c in self.table.named(text) if self.totals.get(c)} - {match.curie}
             if found:
                 break
         return sorted(found, key=lambda c: (-self.totals[c], c))[:NEAR]
@@ -361,7 +386,7 @@ class _Near:
         if term is None:
             return set()
         return {line for name in (term.label, *(text for text, _ in term.synonyms))
-                for line in self.named(f"{name} derived cell line")} - {curie}
+                for line in self.table.lines_of(name)} - {curie}
 
     def _named_after(self, match: Match) -> list[str]:
         """Terms with tracks whose name, in the metadata or the release, opens with the
