@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -31,10 +32,15 @@ def name_curie_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
     search = _embedded_curie(specs).search
     names = frame["name"].to_numpy(dtype=object)
     terms = frame["ontology_curie"].to_numpy(dtype=object)
-    for position in np.flatnonzero(well_formed).tolist():
+    # the usual name holds its own term whole with no colon before it ('CL:0000084 ...',
+    # 'usage_NTR:0000646 ...'): its first CURIE is the term; the others are searched. One pass
+    # over plain lists, no per-row array lookups or calls
+    unusual = [position for position, name, term, good in zip(
+        itertools.count(), names.tolist(), terms.tolist(), well_formed.tolist())
+        if good and ((at := name.find(term)) < 0 or ":" in name[:at]
+                     or name[at + len(term):at + len(term) + 1].isdigit())]
+    for position in unusual:
         name, term = names[position], terms[position]
-        if name.startswith(term) and not name[len(term):len(term) + 1].isdigit():
-            continue  # the usual name: it opens with its own term, which is its first CURIE
         inside = search(name)
         if inside is None or inside.group(1) == term:
             continue
@@ -84,14 +90,24 @@ def duplicate_tracks(
     parts = [[distinct.kinds, distinct.column("name"), distinct.column("strand")]
              for _, distinct, _ in tables]
     kinds, names, strands = (_across([p[i] for p in parts]) for i in range(3))
-    organisms = codes_of(np.concatenate([np.full(len(d), o, dtype=object) for _, d, o in tables]))
-    codes = joint([kinds, names, strands] if len(tables) == 1 else [organisms, kinds, names, strands])
-    types = kinds.values[kinds.codes]
-    repeated = (np.bincount(codes)[codes] > 1) & (types != "")
+    # a track is repeated only where its name is: the identities are coded on those rows alone
+    typed = kinds.codes != _code_of(kinds, "")
+    held = np.flatnonzero((np.bincount(names.codes)[names.codes] > 1) & typed)
+    if not len(held):
+        return
+    identity = [kinds, names, strands]
+    if len(tables) > 1:
+        identity.insert(0, codes_of(np.concatenate(
+            [np.full(len(d), o, dtype=object) for _, d, o in tables])))
+    codes = joint([Codes(part.codes[held], part.parts) for part in identity])
+    repeated = np.bincount(codes)[codes] > 1
     if not repeated.any():
         return
-    table_of = np.concatenate([np.full(len(d), i) for i, (_, d, _) in enumerate(tables)])
-    rows = np.concatenate([d.rows for _, d, _ in tables])
+    types = kinds.values[kinds.codes[held]]
+    table_of = np.concatenate([np.full(len(d), i) for i, (_, d, _) in enumerate(tables)])[held]
+    rows = np.concatenate([d.rows for _, d, _ in tables])[held]
+    names = Codes(names.codes[held], names.parts)
+    strands = Codes(strands.codes[held], strands.parts)
     for _, positions in rows_of(codes, pd.unique(codes[repeated])):
         first = positions[0]
         path = tables[table_of[first]][0]
@@ -104,6 +120,12 @@ def duplicate_tracks(
             yield tables[table_of[later]][0], rule("TM302").finding(
                 f"{types[later]} track {name!r} (strand {strand!r}) already appears in {path} "
                 f"at {where}", column="name", value=str(name), row=int(rows[later]))
+
+
+def _code_of(codes: Codes, value: str) -> int:
+    """The code of `value` among the distinct values, -1 where none holds it."""
+    found = np.flatnonzero(codes.values == value)
+    return int(found[0]) if len(found) else -1
 
 
 def _across(parts: Sequence[Codes]) -> Codes:

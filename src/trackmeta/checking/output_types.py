@@ -36,10 +36,12 @@ def row_types(table: Table, default: str | None, specs: Specs, *, given: bool = 
     names = [spec.name if (spec := specs.output_type(v)) else "" for v in written]
     types = pd.Series(np.asarray(names, dtype=object)[codes], index=frame.index, dtype=object)
     findings = []
-    unknown = types == ""
-    for row, value in zip(frame.index[unknown], frame["output_type"][unknown], strict=True):
-        findings.append(_type_finding(str(value), specs, int(row)))
-    others = sorted(set(types[~unknown]) - {default})
+    missing = [code for code, name in enumerate(names) if not name]  # judged per written value
+    if missing:
+        unknown = np.isin(codes, missing)
+        for row, value in zip(frame.index[unknown], frame["output_type"][unknown], strict=True):
+            findings.append(_type_finding(str(value), specs, int(row)))
+    others = sorted({name for name in names if name} - {default})
     if given and others:
         raise ReadError(Failure(
             f"the output type given ({default}) contradicts the table's output_type column "
