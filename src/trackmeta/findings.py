@@ -21,7 +21,7 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     def __str__(self) -> str:
-        return self.name.lower()
+        return _SEVERITY_NAMES[self]  # enum's `name` is a descriptor: slow per finding
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -30,6 +30,9 @@ class Severity(enum.IntEnum):
         except KeyError:
             choices = ", ".join(str(s) for s in cls)
             raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
+
+
+_SEVERITY_NAMES = {level: level.name.lower() for level in Severity}
 
 
 @dataclass(frozen=True)

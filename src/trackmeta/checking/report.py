@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +20,11 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
-def _row(f: Finding, track: Callable[[TrackId], Any]) -> tuple[Any, ...]:
+def _row(f: Finding) -> tuple[Any, ...]:
     """A finding's values in the order of _FINDING_FIELDS, as the JSON report writes them
-    (the track as `track` makes it an object)."""
+    (the track as its tuple: written as an object of TrackId's fields)."""
     return (f.code, f.name, str(f.severity), f.message, f.path, f.line, f.column, f.value,
-            f.expected, f.fix, f.row, track(f.track) if f.track is not None else None,
+            f.expected, f.fix, f.row, f.track,
             list(f.span) if f.span is not None else None)
 
 
@@ -87,7 +87,8 @@ class Report:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return self._document([dict(zip(_FINDING_FIELDS, _row(f, TrackId._asdict), strict=True))
+        return self._document([{**dict(zip(_FINDING_FIELDS, _row(f), strict=True)),
+                                "track": f.track._asdict() if f.track is not None else None}
                                for f in self.findings])
 
     def _document(self, findings: Any) -> dict[str, Any]:
@@ -131,12 +132,9 @@ class Report:
         from trackmeta import escape
 
         if indent == 2:
-            from trackmeta.render.jsondoc import Record, Records, dumps
+            from trackmeta.render.jsondoc import Records, dumps
 
-            def track(identity: TrackId) -> Record:
-                return Record(TrackId._fields, identity)
-
-            return dumps(self._document(Records(_FINDING_FIELDS,
-                                                [_row(f, track) for f in self.findings])))
+            return dumps(self._document(Records(_FINDING_FIELDS, list(map(_row, self.findings)),
+                                                {"track": TrackId._fields})))
         return escape.json_text(json.dumps(escape.deep(self.to_dict(), escape.utf8),
                                            indent=indent, ensure_ascii=False))

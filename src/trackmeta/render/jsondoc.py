@@ -10,8 +10,8 @@ byte in a file name) is rare, so it is found by one scan of the text and then ma
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -21,22 +21,19 @@ from trackmeta import escape
 @dataclass(frozen=True)
 class Records:
     """A list of objects that all have these keys in this order (a report's findings): written
-    as json.dumps writes the list of dicts, without making the dicts."""
+    as json.dumps writes the list of dicts, without making the dicts. A field named in `shapes`
+    holds tuples (or None) written as objects of those keys (a finding's track)."""
 
     keys: tuple[str, ...]
     rows: Sequence[Sequence[Any]]
+    shapes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def dicts(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.keys, row, strict=True)) for row in self.rows]
-
-
-@dataclass(frozen=True)
-class Record:
-    """One object of these keys in this order (a finding's track): written as json.dumps
-    writes the dict, without making it."""
-
-    keys: tuple[str, ...]
-    values: Sequence[Any]
+        shaped = [self.shapes.get(key) for key in self.keys]
+        return [{key: value if shape is None or value is None
+                 else dict(zip(shape, value, strict=True))
+                 for key, shape, value in zip(self.keys, shaped, row, strict=True)}
+                for row in self.rows]
 
 
 def dumps(document: Any) -> str:
@@ -49,9 +46,7 @@ def dumps(document: Any) -> str:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Records):
-        return [{k: _plain(v) for k, v in row.items()} for row in value.dicts()]
-    if isinstance(value, Record):
-        return dict(zip(value.keys, value.values, strict=True))
+        return value.dicts()
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
@@ -81,8 +76,6 @@ def _encode(value: Any, pad: str, keys: dict[tuple[str, type, Any], str]) -> str
         return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
     if kind is Records:
         return _records(value, pad, keys)
-    if kind is Record:
-        return _object(value, pad, keys)
     if kind is list or kind is tuple:
         if not value:
             return "[]"
@@ -95,30 +88,68 @@ def _encode(value: Any, pad: str, keys: dict[tuple[str, type, Any], str]) -> str
 
 
 def _records(records: Records, pad: str, keys: dict[tuple[str, type, Any], str]) -> str:
+    """Column by column: each column of scalars goes through the C encoder in one call, and
+    the lines are joined by C-level maps; only the other values (a track, a span) are
+    encoded one by one."""
     if not records.rows:
         return "[]"
     inner = pad + "  "
     field = inner + "  "
-    leads = [f"{field}{encode_basestring(key)}: " for key in records.keys]
-    close = "\n" + inner + "}"
-    return "[\n" + ",\n".join([
-        inner + "{\n" + ",\n".join([
-            lead + (encode_basestring(item) if type(item) is str else "null" if item is None
-                    else int.__repr__(item) if type(item) is int else _encode(item, field, keys))
-            for lead, item in zip(leads, row, strict=True)]) + close
-        for row in records.rows]) + "\n" + pad + "]"
+    lines = []
+    for key, column in zip(records.keys, zip(*records.rows, strict=True), strict=True):
+        lead = f"{field}{encode_basestring(key)}: "
+        shape = records.shapes.get(key)
+        lines.append(list(map(lead.__add__, _column(column, field, keys) if shape is None
+                              else _objects(column, shape, field, keys))))
+    opening, close = inner + "{\n", "\n" + inner + "}"
+    return ("[\n" + ",\n".join([opening + body + close
+                                  for body in map(",\n".join, zip(*lines, strict=True))])
+            + "\n" + pad + "]")
 
 
-def _object(record: Record, pad: str, keys: dict[tuple[str, type, Any], str]) -> str:
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_APART = "\x00"  # never in the encoder's output: it writes a NUL in a string as \u0000
+
+
+def _column(column: Sequence[Any], pad: str, keys: dict[tuple[str, type, Any], str]
+            ) -> list[str]:
+    """Each value of a column written at `pad`: scalars in one call of the C encoder, objects
+    of one shape (a finding's track) and lists of scalars (its span) by their columns."""
+    kinds = set(map(type, column))
+    if kinds <= _SCALARS:
+        return _scalars(column)
+    present = [item for item in column if item is not None]
     inner = pad + "  "
-    parts = []
-    for key, item in zip(record.keys, record.values, strict=True):
-        lead = keys.get((inner, str, key))
-        if lead is None:
-            lead = keys[(inner, str, key)] = f"{inner}{encode_basestring(key)}: "
-        parts.append(lead + (encode_basestring(item) if type(item) is str
-                             else _encode(item, inner, keys)))
-    return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
+    if (kinds <= {list, type(None)} and all(_SCALARS.issuperset(map(type, item))
+                                            for item in present) and all(present)):
+        flat = iter(_scalars([value for item in present for value in item]))
+        close = "\n" + pad + "]"
+        return ["null" if item is None else "[\n" + ",\n".join(
+            [inner + next(flat) for _ in item]) + close for item in column]
+    return [_encode(item, pad, keys) for item in column]
+
+
+def _objects(column: Sequence[Sequence[Any] | None], shape: tuple[str, ...], pad: str,
+             keys: dict[tuple[str, type, Any], str]) -> list[str]:
+    """Tuples (or None) written as objects of these keys, by their columns."""
+    present = [item for item in column if item is not None]
+    if not present:
+        return ["null"] * len(column)
+    inner = pad + "  "
+    parts = [_column(part, inner, keys) for part in zip(*present, strict=True)]
+    leads = [f"{inner}{encode_basestring(key)}: " for key in shape]
+    bodies = iter(map(",\n".join, zip(*(list(map(lead.__add__, part))
+                                        for lead, part in zip(leads, parts, strict=True)),
+                                     strict=True)))
+    close = "\n" + pad + "}"
+    return ["null" if item is None else "{\n" + next(bodies) + close for item in column]
+
+
+def _scalars(column: Sequence[Any]) -> list[str]:
+    """Each value as json.dumps writes it, from one call of the C encoder: the column is
+    written as one list whose items are set apart by a NUL."""
+    return json.dumps(list(column), ensure_ascii=False,
+                      separators=(_APART, ":"))[1:-1].split(_APART)
 
 
 def _scalar(value: Any) -> str:
