@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from trackmeta.identity import TrackId
 
@@ -60,10 +61,15 @@ class Finding:
 
     def at_row(self, row: int) -> Finding:
         """This finding on `row`: a check judges a value once and places it on every row that
-        holds it (the constructor, not dataclasses.replace: this runs once per row found)."""
-        return Finding(self.code, self.name, self.severity, self.message, self.path, self.line,
-                       self.column, self.value, self.expected, self.fix, row, self.track,
-                       self.span)
+        holds it. Runs once per row found, so it copies the fields as they are (already
+        checked) rather than through the frozen constructor, a quarter of its cost."""
+        return self.having(row=row)
+
+    def having(self, **changed: Any) -> Finding:
+        """A copy with these fields changed (only the engine's own, already valid values)."""
+        copy = object.__new__(Finding)
+        copy.__dict__.update(self.__dict__, **changed)
+        return copy
 
 
 @dataclass(frozen=True)

@@ -348,4 +348,9 @@ class RuleSelection:
         return best_select > best_ignore
 
     def filter(self, findings: Iterable[Finding]) -> list[Finding]:
-        return [f for f in findings if self.enabled(f.code)]
+        """The findings of enabled rules (each code decided once: a run has a few codes and
+        may have a great many findings)."""
+        decided: dict[str, bool] = {}
+        return [f for f in findings
+                if decided.get(f.code) or (f.code not in decided
+                                           and decided.setdefault(f.code, self.enabled(f.code)))]

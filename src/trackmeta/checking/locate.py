@@ -84,6 +84,4 @@ class Locator:
                 track = self.track(position)
             if span is None and finding.column is not None:
                 span = self.span(position, finding.column)
-        return Finding(finding.code, finding.name, finding.severity, finding.message,
-                       finding.path or self.path, line, finding.column, finding.value,
-                       finding.expected, finding.fix, finding.row, track, span)
+        return finding.having(path=finding.path or self.path, line=line, track=track, span=span)

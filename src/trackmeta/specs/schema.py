@@ -31,7 +31,7 @@ ALWAYS_ALLOWED = ("units", "resolution")  # may accompany any output type
 Explanation = tuple[str, str | None, str | None]  # message, expected, fix
 
 
-Verdict = Callable[[np.ndarray, list[str], np.ndarray], np.ndarray]
+Verdict = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class _Check:
     word a failure."""
 
     code: str
-    verdict: Verdict  # (values, stripped values, their output types) -> passes
+    verdict: Verdict  # (values, stripped values, their output types; arrays) -> passes
     explain: Callable[[str, str], Explanation]  # (value, output type) -> explanation
 
 
@@ -88,8 +88,8 @@ def _not_allowed(name: str, value: str, who: str, otype: str, allowed: tuple[str
 def _judged(judge: Callable[[str, str], bool]) -> Verdict:
     """A verdict per pair from a judge of (output type, stripped value)."""
     return lambda raw, stripped, types: np.fromiter(
-        (judge(t, v) for t, v in zip(types, stripped, strict=True)), dtype=bool,
-        count=len(stripped))
+        (judge(t, v) for t, v in zip(types.tolist(), stripped.tolist(), strict=True)),
+        dtype=bool, count=len(stripped))
 
 
 def _per_value(judge: Callable[[str], bool]) -> Verdict:
@@ -105,17 +105,17 @@ def _column_checks(col: ColumnDef, uses: Mapping[str, ColumnUse | None], specs: 
     def _per_type(judge: Callable[[str, str], bool]) -> Verdict:
         return _judged(lambda t, v: t not in uses or judge(t, v))
 
-    yield _Check("TM104", lambda raw, stripped, types: raw == np.asarray(stripped, dtype=object),
+    yield _Check("TM104", lambda raw, stripped, types: raw == stripped,
                  lambda v, t: (f"{name} {v!r} has leading or trailing whitespace", None, v.strip()))
     required = {t for t, use in uses.items() if use is not None and use.required}
     forbidden = {t for t, use in uses.items() if use is None}
     if required:
         yield _Check("TM101", lambda raw, stripped, types: (
-                         (np.asarray(stripped, dtype=object) != "") | ~np.isin(types, list(required))),
+                         (stripped != "") | ~_among(types, required)),
                      lambda v, t: (f"{name} is empty; {t} requires it", "a value", None))
     if forbidden:
         yield _Check("TM102", lambda raw, stripped, types: (
-                         (np.asarray(stripped, dtype=object) == "") | ~np.isin(types, list(forbidden))),
+                         (stripped == "") | ~_among(types, forbidden)),
                      lambda v, t: (f"{name} is {v!r}, but {who} {t} tracks have no {name}", "empty",
                                    None))  # emptying a cell loses what it holds: a person's call
     allowed = {t: use.values for t, use in uses.items() if use is not None and use.values}
@@ -155,7 +155,13 @@ def _column_checks(col: ColumnDef, uses: Mapping[str, ColumnUse | None], specs: 
                                    f"{bp[t]}bp", f"{bp[t]}bp"))
 
 
-def _positive_numbers(raw: np.ndarray, stripped: list[str], types: np.ndarray) -> np.ndarray:
+def _among(types: np.ndarray, chosen: set[str]) -> np.ndarray:
+    """Which pairs' output types are among `chosen`: by hashing (numpy's isin sorts object
+    arrays, slow on a column of a million distinct values)."""
+    return pd.Series(types, dtype=object, copy=False).isin(chosen).to_numpy()
+
+
+def _positive_numbers(raw: np.ndarray, stripped: np.ndarray, types: np.ndarray) -> np.ndarray:
     """Empty, or a finite number > 0: parsed in C, and by Python's float() where C declines
     (underscores, other digits), so the verdict is float()'s."""
     numbers = pd.to_numeric(pd.Series(stripped, dtype=object), errors="coerce").to_numpy(float)
@@ -308,15 +314,22 @@ def _failures(compiled: CompiledSchema, pending: Mapping[str, Pairs]
     return {column: {at: tuple(t) for at, t in judged.items()} for column, judged in found.items()}
 
 
+def _stripped(values: np.ndarray) -> np.ndarray:
+    """Each value without surrounding white space, as an object array."""
+    stripped = np.empty(len(values), dtype=object)
+    stripped[:] = [str(v).strip() for v in values.tolist()]
+    return stripped
+
+
 class _Pairs:
     """The pairs each column's checks judge in the current pandera call. pandera deep-copies a
     schema's checks; this holder is read, never copied, so a copy is the object itself."""
 
     def __init__(self) -> None:
-        self._columns: dict[str, tuple[np.ndarray, list[str], np.ndarray]] = {}
+        self._columns: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def load(self, pending: Mapping[str, Pairs]) -> None:
-        self._columns = {column: (values, [str(v).strip() for v in values.tolist()], types)
+        self._columns = {column: (values, _stripped(values), types)
                          for column, (types, values) in pending.items()}
 
     def __deepcopy__(self, memo: dict[int, object]) -> _Pairs:
