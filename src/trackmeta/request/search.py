@@ -303,7 +303,7 @@ def search_with(query: str, resolver: Resolver, specs: Specs, metadata: Any = No
 
 
 _CONSIDERED = 50  # matches weighed for a search, beyond the limit
-_STOOD_IN_FOR = ("exact", "normalised", "words")
+_STOOD_IN_FOR = ("exact", "normalised")
 
 
 _NAMED_AFTER = "named after"
