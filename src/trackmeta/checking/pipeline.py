@@ -315,32 +315,25 @@ def _matrix(run: _Run, findings: list[Finding]) -> dict[str, dict[str, tuple[int
     cell). Counted by codes."""
     import numpy as np
 
-    from trackmeta.specs.distinct import codes_of, joint
-
     on_rows: dict[str, list[int]] = {}
     for f in findings:
         if f.row is not None and f.path in run.locators and f.severity >= Severity.WARNING:
             on_rows.setdefault(f.path, []).append(f.row)
     cells: dict[tuple[str, str], list[int]] = {}
-    for table, types, tspecs in run.tables:
-        frame = table.frame
-        kinds = (frame["biosample_type"].to_numpy(dtype=object) if "biosample_type" in frame
-                 else np.full(len(frame), "", dtype=object))
-        parts = [codes_of(types.reindex(frame.index, fill_value="")),
-                 codes_of(np.where(kinds == "", "(none)", kinds))]
-        pairs = joint(parts)
-        first = np.unique(pairs, return_index=True)[1]
+    for table, _, tspecs in run.tables:
+        pairs = run.distincts[table.path].tuples(["biosample_type"], typed=True)
+        numbered = pairs.numbered()
         locator = run.locators[table.path]
         found = [p for p in map(locator.position, on_rows.get(table.path, ())) if p >= 0]
-        tracks = np.bincount(pairs, minlength=len(first))
-        hits = np.bincount(pairs[found], minlength=len(first))
-        for pair, row in enumerate(first.tolist()):
-            written = str(parts[0].values[parts[0].codes[row]])
-            if written:
+        tracks = np.bincount(numbered, minlength=len(pairs)).tolist()
+        hits = np.bincount(numbered[found], minlength=len(pairs)).tolist()
+        for pair, (written, kind) in enumerate(zip(*(p.tolist() for p in pairs.parts),
+                                                   strict=True)):
+            if written and tracks[pair]:
                 per_row = tspecs.known_output_types[written].tracks_per_row
-                cell = cells.setdefault((written, str(parts[1].values[parts[1].codes[row]])), [0, 0])
-                cell[0] += int(tracks[pair]) * per_row
-                cell[1] += int(hits[pair])
+                cell = cells.setdefault((written, kind or "(none)"), [0, 0])
+                cell[0] += tracks[pair] * per_row
+                cell[1] += hits[pair]
     matrix: dict[str, dict[str, tuple[int, int]]] = {}
     for (otype, kind), (tracks_in, found_in) in sorted(cells.items()):
         matrix.setdefault(otype, {})[kind] = (tracks_in, found_in)

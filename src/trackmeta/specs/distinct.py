@@ -22,7 +22,7 @@ class Codes:
     `parts[i][code]` is the i-th column's value of the distinct value or tuple `code`."""
 
     codes: np.ndarray
-    parts: tuple[np.ndarray, ...]  # object arrays, one per column read
+    parts: tuple[np.ndarray, ...]  # object arrays, one per column read (one, but for joins)
 
     @property
     def values(self) -> np.ndarray:
@@ -31,10 +31,6 @@ class Codes:
 
     def __len__(self) -> int:
         return len(self.parts[0])
-
-    def tuples(self) -> Iterator[tuple[int, tuple[str, ...]]]:
-        """(code, its values) for each distinct tuple."""
-        return enumerate(zip(*(p.tolist() for p in self.parts), strict=True))
 
     def rows_of(self, chosen: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
         """(code, the positions of its rows, ascending) for each chosen code, in the order
@@ -133,6 +129,10 @@ class Tuples:
     def tuples(self) -> Iterator[tuple[int, tuple[str, ...]]]:
         """(number, its values) for each distinct tuple."""
         return enumerate(zip(*(p.tolist() for p in self.parts), strict=True))
+
+    def numbered(self) -> np.ndarray:
+        """Each row's tuple number (0..len-1)."""
+        return np.searchsorted(self.keys, self.keyed)  # keys ascend
 
     def rows_of(self, chosen: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
         """(number, the positions of its rows, ascending) for each chosen tuple, in the order
