@@ -66,7 +66,9 @@ class Finding:
         return self.having(row=row)
 
     def having(self, **changed: Any) -> Finding:
-        """A copy with these fields changed (only the engine's own, already valid values)."""
+        """A copy with these fields changed (the engine's own values, already valid)."""
+        if not changed.keys() <= self.__dict__.keys():
+            raise TypeError(f"a Finding has no field {sorted(changed.keys() - self.__dict__.keys())}")
         copy = object.__new__(Finding)
         copy.__dict__.update(self.__dict__, **changed)
         return copy
