@@ -152,3 +152,13 @@ def test_an_organism_specific_cell_type_stands_for_the_one_the_metadata_uses() -
                                            ".textproto"), limit=3).matches
     assert (found[0].curie, found[0].kind, found[0].via) == ("CL:2000042", "unqualified",
                                                              "EFO:0004040")
+
+
+def test_only_a_cell_line_stands_in_for_the_line_it_is_named_after() -> None:
+    """'brain pericyte' opens with 'brain', but a cell type is no subline of an organ: it is
+    listed as the words match it is, never as named after the brain."""
+    found = trackmeta.search("brain", _release([("CL:2000043", "brain pericyte", "primary_cell")]),
+                             limit=3).matches
+    assert all(m.kind != "named after" for m in found)
+    assert [(m.curie, m.kind) for m in found[:2]] == [("CL:2000043", "words"),
+                                                       ("UBERON:0000955", "exact")]

@@ -278,7 +278,9 @@ def search_with(query: str, resolver: Resolver, specs: Specs, metadata: Any = No
     totals = {curie: sum(index.total(curie).values()) for curie in {
         c for (_, c) in index.counts}}
     ranked = table.find(query, totals)
-    near = _Near(resolver, totals, index.names, table)
+    cell_lines = specs.biosample_types.get("cell_line")
+    near = _Near(resolver, totals, index.names, table,
+                 cell_lines.branches.get("EFO", ()) if cell_lines is not None else ())
     # each match with the terms that stand in for it where it has no tracks; a match that leads
     # to no tracks at all ranks after every one that does (it is still shown)
     groups: list[tuple[bool, int, list[Match]]] = []
@@ -318,11 +320,13 @@ class _Near:
     parent: 'HeLa' -> 'HeLa-S3')."""
 
     def __init__(self, resolver: Resolver, totals: Mapping[str, int],
-                 written: Mapping[str, tuple[str, ...]], table: NameIndex) -> None:
+                 written: Mapping[str, tuple[str, ...]], table: NameIndex,
+                 lines: tuple[str, ...]) -> None:
         self.resolver = resolver
         self.totals = totals
         self.written = written  # the metadata's own names of each term with tracks
         self.table = table
+        self.lines = lines  # the roots of the organism's cell lines: named-after is theirs
         self._below: dict[str, list[tuple[str, int]]] | None = None
         self._openings: list[tuple[tuple[str, ...], str]] | None = None
 
@@ -389,16 +393,18 @@ class _Near:
                 for line in self.table.lines_of(name)} - {curie}
 
     def _named_after(self, match: Match) -> list[str]:
-        """Terms with tracks whose name, in the metadata or the release, opens with the
-        matched name as whole words ('LNCaP' -> 'LNCaP clone FGC'), most tracks first."""
+        """Cell lines with tracks whose name, in the metadata or the release, opens with the
+        matched cell line's name as whole words ('LNCaP' -> 'LNCaP clone FGC'), most tracks
+        first."""
         if self._openings is None:
             self._openings = [(tuple(names.tokens(n)), c) for c in self.totals
                               for n in {*self.written.get(c, ()), self._label(c)}]
         opening = tuple(names.tokens(match.matched))
-        if not opening:
-            return []
+        if not opening or not self.resolver.is_under(match.curie, self.lines):
+            return []  # a tissue or cell type is not what terms opening with its name are
         found = {c for tokens, c in self._openings if len(tokens) > len(opening)
-                 and tokens[:len(opening)] == opening and c != match.curie}
+                 and tokens[:len(opening)] == opening and c != match.curie
+                 and self.resolver.is_under(c, self.lines)}
         return sorted(found, key=lambda c: (-self.totals[c], c))[:NEAR]
 
     def _label(self, curie: str) -> str:
