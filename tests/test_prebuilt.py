@@ -63,3 +63,20 @@ def test_a_damaged_shipped_index_is_compiled_instead(tmp_path: Path,
     report = trackmeta.check(cl_only_table(tmp_path))
     assert report.exit_code == 0
     assert any(r["prefix"] == "CL" and r["sha256"] == release.sha256 for r in report.ontologies)
+
+
+def test_a_damaged_shipped_seal_is_checked_instead(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shipped checked specs that do not verify are never trusted: the specs are read and
+    meta-validated as on a checkout, and the result is the same."""
+    from trackmeta.specs import model
+
+    monkeypatch.setenv("TRACKMETA_CACHE_DIR", str(tmp_path / "cache"))
+    _, content = shipped_specs()
+    damaged = tmp_path / "specs.seal"
+    monkeypatch.setattr(model._Documents, "shipped_path", lambda self: damaged)
+    for damage in (content[:-5], b"\0" * 40, content[:32] + content[40:]):
+        damaged.write_bytes(damage)
+        loaded = model.load_specs()
+        assert list(loaded.output_types) == list(default_specs().output_types)
+        assert (tmp_path / "cache" / "specs").is_dir()  # checked, so cached
