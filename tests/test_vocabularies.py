@@ -260,3 +260,21 @@ def test_a_variant_symbol_hgnc_adds_is_named_with_its_histone(tmp_path: Path) ->
     assert "histone-variants" in [v["name"] for v in trackmeta.check(path).vocabularies]
     assert "histone-variants" not in [v["name"] for v in trackmeta.check(
         FIXTURES / "valid.tsv").vocabularies]  # well-formed marks need no variant list
+
+
+def test_a_curie_spelling_fix_is_weighed_against_the_track_name(tmp_path: Path) -> None:
+    """#30: 'CL:84' is CL:0000084 by its spelling; on a track named 'CL:0000084 ...' that is the
+    fix (said so), on one named 'UBERON:0002048 ...' the name contradicts it: no fix."""
+    lines = _lines(FIXTURES / "valid.tsv")
+    line = 2  # CL:0000084 ATAC-seq
+    for name, fix, said in (("CL:0000084 ATAC-seq", "CL:0000084", "says CL:0000084 too"),
+                            ("UBERON:0002048 ATAC-seq", None,
+                             "but the track's name says UBERON:0002048, not CL:0000084")):
+        path = tmp_path / "t.tsv"
+        path.write_text(to_text(edited(edited(lines, line, "ontology_curie", "CL:84"),
+                                       line, "name", name)))
+        (found,) = [f for f in trackmeta.check(path).findings if f.code == "TM203"]
+        assert (found.line, found.column, found.fix) == (line, "ontology_curie", fix)
+        assert said in found.message
+        edits = {(e.column, e.new) for e in trackmeta.fix(path).edits}
+        assert (("ontology_curie", "CL:0000084") in edits) == (fix is not None)

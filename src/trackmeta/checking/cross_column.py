@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,41 @@ def name_curie_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
         yield rule("TM301").finding(
             f"name {name!r} embeds {inside.group(1)} but ontology_curie is {term}",
             column="name", value=str(name), expected=str(term), row=int(distinct.rows[position]))
+
+
+_SYNTAX_FIXES = ("TM201", "TM202", "TM203")  # a CURIE's fix read from its spelling alone
+
+
+def weighed_by_name(findings: Iterable[Finding], distinct: Distinct, specs: Specs
+                    ) -> Iterator[Finding]:
+    """The findings, each fix of an ontology_curie's spelling weighed against the CURIE the
+    row's track name holds (#30): 'CL:84' is CL:0000084 by its spelling, but on a track named
+    'UBERON:0000059 ...' that would file the track under another term; the name contradicts
+    the fix, so none is proposed and the message says why. A name that agrees says so."""
+    if "name" not in distinct.frame:
+        yield from findings
+        return
+    search = _embedded_curie(specs).search
+    names = distinct.frame["name"].to_numpy(dtype=object)
+    position: dict[int, int] | None = None
+    for finding in findings:
+        if (finding.code not in _SYNTAX_FIXES or finding.column != "ontology_curie"
+                or finding.fix is None or finding.row is None):
+            yield finding
+            continue
+        if position is None:
+            position = {int(row): at for at, row in enumerate(distinct.rows.tolist())}
+        inside = search(str(names[position[finding.row]])) if finding.row in position else None
+        if inside is None:
+            yield finding
+        elif inside.group(1) == finding.fix:
+            yield finding.having(message=f"{finding.message}; the track's name says "
+                                         f"{finding.fix} too")
+        else:
+            yield finding.having(
+                fix=None, message=f"{finding.message}; but the track's name says "
+                                  f"{inside.group(1)}, not {finding.fix}: which term the track "
+                                  "is, is for a person to say")
 
 
 def pairing_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:

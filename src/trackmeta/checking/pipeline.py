@@ -58,7 +58,11 @@ def _check_table(
     table: Table, distinct: Distinct, specs: Specs, judge: OntologyJudge | None,
     words: Vocabularies | None,
 ) -> Iterable[Finding]:
-    from trackmeta.checking.cross_column import name_curie_mismatch, pairing_mismatch
+    from trackmeta.checking.cross_column import (
+        name_curie_mismatch,
+        pairing_mismatch,
+        weighed_by_name,
+    )
     from trackmeta.checking.ontology import ontology_findings
     from trackmeta.checking.vocabularies import vocabulary_findings
     from trackmeta.specs.schema import compile_schema, run_schema
@@ -70,7 +74,8 @@ def _check_table(
         yield from character_findings(table.frame, specs)
     present = tuple(sorted(set(distinct.kinds.values.tolist()) - {""}))
     if present:
-        yield from run_schema(compile_schema(specs, present), distinct)
+        yield from weighed_by_name(run_schema(compile_schema(specs, present), distinct),
+                                   distinct, specs)
     yield from name_curie_mismatch(distinct, specs)
     yield from pairing_mismatch(distinct, specs)
     if judge is not None:
