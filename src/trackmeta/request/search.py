@@ -75,9 +75,10 @@ class NameIndex:
              ) -> list[tuple[tuple[Any, ...], Match]]:
         """Every match, best first: exact, then normalised, then all words; fuzzy matches only
         where no name matches exactly or normalised, and never for an abbreviation-like query.
-        Where the whole query names nothing exactly or normalised, it is searched again less its
-        qualifier words ('mouse liver', 'K562 cell line'), those matches ranking after the whole
-        query's of their kind. Within a kind, with `tracks`, terms that have some come first."""
+        Where the whole query names no term exactly or normalised (with `tracks`: no term that
+        has some), it is searched again less its qualifier words ('mouse liver', 'K562 cell
+        line'), those matches ranking after the whole query's of their kind. Within a kind,
+        with `tracks`, terms that have some come first."""
         best: dict[str, tuple[tuple[Any, ...], int, int, float, tuple[str, ...]]] = {}
 
         def offer(position: int, tier: int, score: float, step: int,
