@@ -101,7 +101,8 @@ SMALL = [("EFO:0002791", "HeLa-S3", "cell_line"), ("UBERON:0002107", "liver", "t
 
 @pytest.mark.parametrize(("query", "taken"), [
     ("adult liver", "'adult'"), ("human liver", "'human'"), ("liver tissue", "'tissue'"),
-    ("fetal liver", "'fetal'"), ("foetal liver", "'foetal'"), ("mouse liver", "'mouse'")])
+    ("fetal liver", "'fetal'"), ("foetal liver", "'foetal'"), ("mouse liver", "'mouse'"),
+    ("émbryonic liver", "'embryonic'")])
 def test_qualifier_words_are_understood_not_required(query: str, taken: str) -> None:
     found = trackmeta.search(query, _release(SMALL), limit=3).matches
     assert found[0].curie == "UBERON:0002107" and found[0].tracks

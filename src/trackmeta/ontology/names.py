@@ -108,6 +108,9 @@ def unqualified(query: str) -> list[tuple[str, tuple[str, ...]]]:
     or everything, are left out."""
     steps: list[tuple[str, tuple[str, ...]]] = []
     text, taken = query, tuple[str, ...]()
+    if not text.isascii():  # 'émbryonic liver': accents off, as the name model compares names
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c))
     for _, pattern in _QUALIFYING:
         found = tuple(m.group() for m in pattern.finditer(text))
         if not found:
