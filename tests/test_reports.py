@@ -87,6 +87,37 @@ def test_the_json_text_is_the_standard_librarys_byte_for_byte() -> None:
     same()
 
 
+def test_records_are_written_as_json_dumps_writes_their_dicts() -> None:
+    """The column-by-column writer of a report's findings (scalars by the C encoder, a shaped
+    tuple as an object, a list of scalars) against json.dumps of the same dicts."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from trackmeta import escape
+    from trackmeta.render import jsondoc
+
+    scalar = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+              | st.text())
+    track = st.none() | st.tuples(st.text(), st.text())
+    span = st.none() | st.lists(st.integers(), min_size=1, max_size=3)
+    rows = st.lists(st.tuples(scalar, track, span, st.text()), min_size=0, max_size=6)
+
+    @settings(max_examples=200, deadline=None)
+    @given(rows)
+    def same(rows: list[tuple[object, ...]]) -> None:
+        records = jsondoc.Records(("value", "track", "span", "message"), rows,
+                                  {"track": ("organism", "name")})
+        document = {"findings": records}
+        expected = escape.json_text(json.dumps(
+            escape.deep({"findings": records.dicts()}, escape.utf8), indent=2,
+            ensure_ascii=False))
+        assert jsondoc.dumps(document) == expected
+
+    same()
+
+
 def test_a_finding_row_follows_the_fields_of_a_finding() -> None:
     """The JSON report writes findings from rows; each value sits under its own field's name."""
     import dataclasses
