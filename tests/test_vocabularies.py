@@ -264,10 +264,12 @@ def test_a_variant_symbol_hgnc_adds_is_named_with_its_histone(tmp_path: Path) ->
 
 def test_a_curie_spelling_fix_is_weighed_against_the_track_name(tmp_path: Path) -> None:
     """#30: 'CL:84' is CL:0000084 by its spelling; on a track named 'CL:0000084 ...' that is the
-    fix (said so), on one named 'UBERON:0002048 ...' the name contradicts it: no fix."""
+    fix (said so), on one named 'UBERON:0002048 ...' the name contradicts it: no fix; a name
+    that repeats the misspelt CURIE is no evidence either way."""
     lines = _lines(FIXTURES / "valid.tsv")
     line = 2  # CL:0000084 ATAC-seq
     for name, fix, said in (("CL:0000084 ATAC-seq", "CL:0000084", "says CL:0000084 too"),
+                            ("CL:84 ATAC-seq", "CL:0000084", "not '84'"),  # no evidence
                             ("UBERON:0002048 ATAC-seq", None,
                              "but the track's name says UBERON:0002048, not CL:0000084")):
         path = tmp_path / "t.tsv"

@@ -72,8 +72,8 @@ def weighed_by_name(findings: Iterable[Finding], distinct: Distinct, specs: Spec
         if position is None:
             position = {int(row): at for at, row in enumerate(distinct.rows.tolist())}
         inside = search(str(names[position[finding.row]])) if finding.row in position else None
-        if inside is None:
-            yield finding
+        if inside is None or curie_problem(inside.group(1), specs.ontologies) is not None:
+            yield finding  # no CURIE in the name, or one misspelt too ('CL:84 DNase-seq')
         elif inside.group(1) == finding.fix:
             yield finding.having(message=f"{finding.message}; the track's name says "
                                          f"{finding.fix} too")

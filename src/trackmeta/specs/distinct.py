@@ -93,13 +93,14 @@ class Distinct:
         with each row's key."""
         parts = ([self.kinds] if typed else []) + [self.column(n) for n in names]
         sizes = tuple(len(p) for p in parts)
-        if len(self) and math.prod(sizes) <= _TABLED * len(self) + (1 << 20):
+        space = math.prod(sizes)
+        if len(self) and space <= _TABLED * len(self) + (1 << 20):
             # each row's key is its codes in mixed radix, and a table of the key space says
             # which keys occur: no hashing, no renumbering, one pass per part
             keyed = np.ravel_multi_index(tuple(p.codes for p in parts), sizes)
-            if math.prod(sizes) < 2**31:
+            if space < 2**31:
                 keyed = keyed.astype(np.int32)  # half the memory, kept while rows are found
-            present = np.zeros(math.prod(sizes), dtype=bool)
+            present = np.zeros(space, dtype=bool)
             present[keyed] = True
             keys = np.flatnonzero(present)
             digits = np.unravel_index(keys, sizes)
