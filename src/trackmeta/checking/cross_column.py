@@ -63,15 +63,13 @@ def weighed_by_name(findings: Iterable[Finding], distinct: Distinct, specs: Spec
         return
     search = _embedded_curie(specs).search
     names = distinct.frame["name"].to_numpy(dtype=object)
-    position: dict[int, int] | None = None
     for finding in findings:
         if (finding.code not in _SYNTAX_FIXES or finding.column != "ontology_curie"
                 or finding.fix is None or finding.row is None):
             yield finding
             continue
-        if position is None:
-            position = {int(row): at for at, row in enumerate(distinct.rows.tolist())}
-        inside = search(str(names[position[finding.row]])) if finding.row in position else None
+        at = distinct.position(finding.row)
+        inside = search(str(names[at])) if at is not None else None
         if inside is None or curie_problem(inside.group(1), specs.ontologies) is not None:
             yield finding  # no CURIE in the name, or one misspelt too ('CL:84 DNase-seq')
         elif inside.group(1) == finding.fix:

@@ -65,8 +65,28 @@ def codes_of(values: np.ndarray | pd.Series) -> Codes:
         small = np.fromiter((seen.setdefault(v, len(seen)) for v in cells), dtype=np.int32,
                             count=len(cells))
         return Codes(small, (np.asarray(list(seen), dtype=object),))
-    codes, uniques = pd.factorize(cells)
+    codes, uniques = _by_identity(cells) if cells.dtype == object else pd.factorize(cells)
     return Codes(_narrow(codes), (np.asarray(uniques, dtype=object),))
+
+
+_SAMPLE = 1 << 16
+
+
+def _by_identity(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize's codes and uniques, found by object first: pandas' parser boxes each
+    distinct string of a column once per chunk it reads, so a column of few values holds few
+    objects, and hashing their addresses (integers) then the values of those few objects costs
+    a third of hashing a million strings. A column of mostly distinct values is hashed as is."""
+    try:
+        addresses = np.frombuffer(np.ascontiguousarray(cells), dtype=np.intp)
+    except (TypeError, ValueError):  # a numpy that exports no object buffer
+        return pd.factorize(cells)
+    head = addresses[:_SAMPLE]
+    if len(pd.unique(head)) > len(head) // 4:
+        return pd.factorize(cells)
+    by_object, _ = pd.factorize(addresses)
+    codes, uniques = pd.factorize(cells[_first_rows(by_object)])  # in order of appearance
+    return codes[by_object], uniques
 
 
 class Distinct:
@@ -81,6 +101,11 @@ class Distinct:
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    def position(self, row: int) -> int | None:
+        """The position of the row labelled `row` (labels ascend), None where none is."""
+        at = int(np.searchsorted(self.rows, row))
+        return at if at < len(self.rows) and self.rows[at] == row else None
 
     def column(self, name: str) -> Codes:
         if name not in self._columns:

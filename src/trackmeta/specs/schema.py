@@ -92,6 +92,20 @@ def _judged(judge: Callable[[str, str], bool]) -> Verdict:
         dtype=bool, count=len(stripped))
 
 
+def _of_types(judge: Callable[[str, str], bool], chosen: set[str]) -> Verdict:
+    """A verdict per pair from a judge of (output type, stripped value) that applies to the
+    chosen output types alone: the other pairs pass unjudged (a column of a million distinct
+    names, of which one output type restricts the values, costs a call per pair of that type)."""
+    judged = _judged(judge)
+
+    def verdict(raw: np.ndarray, stripped: np.ndarray, types: np.ndarray) -> np.ndarray:
+        passed = np.ones(len(stripped), dtype=bool)
+        at = np.flatnonzero(_among(types, chosen))
+        passed[at] = judged(raw[at], stripped[at], types[at])
+        return passed
+    return verdict
+
+
 def _per_value(judge: Callable[[str], bool]) -> Verdict:
     """Empty values pass; the others are judged by their stripped value alone."""
     return _judged(lambda t, v: v == "" or judge(v))
@@ -101,10 +115,6 @@ def _column_checks(col: ColumnDef, uses: Mapping[str, ColumnUse | None], specs: 
                    ) -> Iterator[_Check]:
     name = col.name
     who = specs.organism.name  # allowed values and forbidden columns differ by organism
-
-    def _per_type(judge: Callable[[str, str], bool]) -> Verdict:
-        return _judged(lambda t, v: t not in uses or judge(t, v))
-
     yield _Check("TM104", lambda raw, stripped, types: raw == stripped,
                  lambda v, t: (f"{name} {v!r} has leading or trailing whitespace", None, v.strip()))
     required = {t for t, use in uses.items() if use is not None and use.required}
@@ -122,14 +132,14 @@ def _column_checks(col: ColumnDef, uses: Mapping[str, ColumnUse | None], specs: 
     if allowed and col.kind in ("enum", "text"):
         yield _Check(
             "TM103",
-            _per_type(lambda t, v: v == "" or t not in allowed or v in allowed[t]),
+            _of_types(lambda t, v: v == "" or v in allowed[t], set(allowed)),
             lambda v, t: _not_allowed(name, v, who, t, allowed[t]))
     if allowed and col.kind == "enum_list":
         sep = col.separator or ","
         yield _Check(
             "TM103",
-            _per_type(lambda t, v: v == "" or t not in allowed
-                      or set(v.split(sep)) <= set(allowed[t])),
+            _of_types(lambda t, v: v == "" or set(v.split(sep)) <= set(allowed[t]),
+                      set(allowed)),
             lambda v, t: (f"{name} {v!r} is not a {sep!r}-separated list of values allowed for {who} {t}",
                           f"items from: {', '.join(allowed[t])}", None))
     if col.pattern is not None:
@@ -145,12 +155,13 @@ def _column_checks(col: ColumnDef, uses: Mapping[str, ColumnUse | None], specs: 
             yield _curie_check(code, name, specs)
     if col.kind == "units":
         units = {t: specs.output_types[t].units for t in uses}
-        yield _Check("TM401", _per_type(lambda t, v: v in ("", units[t])),
+        yield _Check("TM401", _of_types(lambda t, v: v in ("", units[t]), set(uses)),
                      lambda v, t: (f"units {v!r} differ from {t}'s units (Table 1)",
                                    units[t], units[t]))
     if col.kind == "resolution":
         bp = {t: specs.output_types[t].resolution_bp for t in uses}
-        yield _Check("TM402", _per_type(lambda t, v: v == "" or parse_resolution(v) == bp[t]),
+        yield _Check("TM402", _of_types(lambda t, v: v == "" or parse_resolution(v) == bp[t],
+                                        set(uses)),
                      lambda v, t: (f"resolution {v!r} differs from {t}'s resolution (Table 1)",
                                    f"{bp[t]}bp", f"{bp[t]}bp"))
 
