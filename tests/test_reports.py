@@ -107,7 +107,7 @@ def test_records_are_written_as_json_dumps_writes_their_dicts() -> None:
     @settings(max_examples=200, deadline=None)
     @given(rows)
     def same(rows: list[tuple[object, ...]]) -> None:
-        records = jsondoc.Records(("value", "track", "span", "message"), rows,
+        records = jsondoc.Records(("value", "track", "span", "100%s \"message\""), rows,
                                   {"track": ("organism", "name")})
         document = {"findings": records}
         expected = escape.json_text(json.dumps(

@@ -10,6 +10,7 @@ byte in a file name) is rare, so it is found by one scan of the text and then ma
 from __future__ import annotations
 
 import json
+from itertools import islice
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
@@ -89,22 +90,23 @@ def _encode(value: Any, pad: str, keys: dict[tuple[str, type, Any], str]) -> str
 
 def _records(records: Records, pad: str, keys: dict[tuple[str, type, Any], str]) -> str:
     """Column by column: each column of scalars goes through the C encoder in one call, and
-    the lines are joined by C-level maps; only the other values (a track, a span) are
-    encoded one by one."""
+    each record is its values put into the one text all records share (a C-level map); only
+    the other values (a track, a span) are encoded one by one."""
     if not records.rows:
         return "[]"
-    inner = pad + "  "
-    field = inner + "  "
-    lines = []
-    for key, column in zip(records.keys, zip(*records.rows, strict=True), strict=True):
-        lead = f"{field}{encode_basestring(key)}: "
-        shape = records.shapes.get(key)
-        lines.append(list(map(lead.__add__, _column(column, field, keys) if shape is None
-                              else _objects(column, shape, field, keys))))
-    opening, close = inner + "{\n", "\n" + inner + "}"
-    return ("[\n" + ",\n".join([opening + body + close
-                                  for body in map(",\n".join, zip(*lines, strict=True))])
-            + "\n" + pad + "]")
+    field = pad + "    "
+    columns = [_column(column, field, keys) if records.shapes.get(key) is None
+               else _objects(column, records.shapes[key], field, keys)
+               for key, column in zip(records.keys, zip(*records.rows, strict=True), strict=True)]
+    record = pad + "  " + _object_text(records.keys, pad + "  ")
+    return "[\n" + ",\n".join(map(record.__mod__, zip(*columns, strict=True))) + "\n" + pad + "]"
+
+
+def _object_text(keys: Sequence[str], pad: str) -> str:
+    """An object of these keys as written at `pad` (from its opening brace), each value a `%s`
+    to fill in: one text for every record, filled by a C-level map."""
+    return ("{\n" + ",\n".join(f"{pad}  {encode_basestring(key).replace('%', '%%')}: %s"
+                                for key in keys) + "\n" + pad + "}")
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -123,9 +125,13 @@ def _column(column: Sequence[Any], pad: str, keys: dict[tuple[str, type, Any], s
     if (kinds <= {list, type(None)} and all(_SCALARS.issuperset(map(type, item))
                                             for item in present) and all(present)):
         flat = iter(_scalars([value for item in present for value in item]))
-        close = "\n" + pad + "]"
-        return ["null" if item is None else "[\n" + ",\n".join(
-            [inner + next(flat) for _ in item]) + close for item in column]
+        texts: dict[int, str] = {}
+        for item in present:
+            if len(item) not in texts:
+                texts[len(item)] = ("[\n" + ",\n".join([inner + "%s"] * len(item)) + "\n"
+                                    + pad + "]")
+        return ["null" if item is None else texts[len(item)] % tuple(islice(flat, len(item)))
+                for item in column]
     return [_encode(item, pad, keys) for item in column]
 
 
@@ -135,14 +141,9 @@ def _objects(column: Sequence[Sequence[Any] | None], shape: tuple[str, ...], pad
     present = [item for item in column if item is not None]
     if not present:
         return ["null"] * len(column)
-    inner = pad + "  "
-    parts = [_column(part, inner, keys) for part in zip(*present, strict=True)]
-    leads = [f"{inner}{encode_basestring(key)}: " for key in shape]
-    bodies = iter(map(",\n".join, zip(*(list(map(lead.__add__, part))
-                                        for lead, part in zip(leads, parts, strict=True)),
-                                     strict=True)))
-    close = "\n" + pad + "}"
-    return ["null" if item is None else "{\n" + next(bodies) + close for item in column]
+    parts = [_column(part, pad + "  ", keys) for part in zip(*present, strict=True)]
+    bodies = iter(map(_object_text(shape, pad).__mod__, zip(*parts, strict=True)))
+    return ["null" if item is None else next(bodies) for item in column]
 
 
 def _scalars(column: Sequence[Any]) -> list[str]:
