@@ -35,23 +35,13 @@ class Locator:
         self._strands = frame["strand"].to_numpy(dtype=object) if "strand" in frame else None
         self._order = {str(c): i for i, c in enumerate(frame.columns)}
         self._frame = frame if table.exact else None
-        self._cells: list[np.ndarray] | None = None  # read on the first span asked for
-        self._tracks: dict[int, TrackId | None] = {}
 
-    def position(self, row: int) -> int:
-        """The row's position in the table, -1 for a label it does not hold."""
-        return int(self._position[row]) if 0 <= row < len(self._position) else -1
-
-    def track(self, position: int) -> TrackId | None:
-        """The identity of the track at `position` (None where its output type is unknown)."""
-        if position not in self._tracks:
-            otype = str(self._types[position])
-            self._tracks[position] = TrackId(
-                self.organism, otype,
-                str(self._names[position]) if self._names is not None else "",
-                str(self._strands[position]) if self._strands is not None else "",
-            ) if otype else None
-        return self._tracks[position]
+    def positions(self, rows: np.ndarray) -> np.ndarray:
+        """Each row's position in the table, -1 for a label it does not hold (or -1)."""
+        inside = (rows >= 0) & (rows < len(self._position))
+        positions = np.full(len(rows), -1, dtype=np.intp)
+        positions[inside] = self._position[rows[inside]]
+        return positions
 
     def tracks(self) -> set[TrackId]:
         """Every track the table holds."""
@@ -61,27 +51,56 @@ class Locator:
         return {TrackId(self.organism, str(t), str(n), str(s))
                 for t, n, s in zip(self._types, names, strands, strict=True) if t}
 
-    def span(self, position: int, column: str) -> tuple[int, int] | None:
-        """The 1-based first and past-the-end character of a cell in its line."""
-        if self._frame is None or column not in self._order:
-            return None
-        if self._cells is None:
-            self._cells = [self._frame.iloc[:, i].to_numpy(dtype=object)
-                           for i in range(self._frame.shape[1])]
-        start = 1
-        for cells in self._cells[:self._order[column]]:
-            start += len(str(cells[position])) + 1
-        return start, start + len(str(self._cells[self._order[column]][position]))
+    def place(self, findings: list[Finding]) -> list[Finding]:
+        """The findings with their path, line, track and span, where the checks left them
+        out: the rows' lines by one array read; the tracks, and the cells' spans from the
+        lengths of the cells before them, read once per row that has findings."""
+        positions = self.positions(np.fromiter((-1 if f.row is None else f.row for f in findings),
+                                               dtype=np.intp, count=len(findings)))
+        lines = (self._lines[positions].tolist() if self._lines is not None and len(self._lines)
+                 else [None] * len(findings))  # no rows: every position is -1, none read
+        chosen = np.unique(positions[positions >= 0])
+        tracks = self._tracks_at(chosen)
+        order = self._order
+        starts = self._starts(chosen, max((order.get(str(f.column), -1) for f in findings),
+                                          default=-1))
+        path = self.path
+        placed = []
+        for finding, position, line in zip(findings, positions.tolist(), lines, strict=True):
+            fields = finding.__dict__
+            if position < 0:
+                placed.append(finding.having(path=fields["path"] or path))
+                continue
+            span = fields["span"]
+            if span is None and starts is not None and fields["column"] in order:
+                at = order[fields["column"]]
+                cells = starts[position]
+                span = (cells[at], cells[at + 1] - 1)
+            placed.append(finding.placed(
+                fields["path"] or path, line if fields["line"] is None else fields["line"],
+                tracks[position] if fields["track"] is None else fields["track"], span))
+        return placed
 
-    def place(self, finding: Finding) -> Finding:
-        """The finding with its path, line, track and span, where the check left them out."""
-        line, track, span = finding.line, finding.track, finding.span
-        position = self.position(finding.row) if finding.row is not None else -1
-        if position >= 0:
-            if line is None and self._lines is not None:
-                line = int(self._lines[position])
-            if track is None:
-                track = self.track(position)
-            if span is None and finding.column is not None:
-                span = self.span(position, finding.column)
-        return finding.having(path=finding.path or self.path, line=line, track=track, span=span)
+    def _tracks_at(self, chosen: np.ndarray) -> dict[int, TrackId | None]:
+        """The identity of the track at each chosen position (None where its output type is
+        unknown)."""
+        blank = [""] * len(chosen)
+        columns = [self._types[chosen].tolist(),
+                   *(blank if cells is None else cells[chosen].tolist()
+                     for cells in (self._names, self._strands))]
+        return {position: TrackId(self.organism, str(otype), str(name), str(strand)) if otype
+                else None
+                for position, otype, name, strand in zip(chosen.tolist(), *columns, strict=True)}
+
+    def _starts(self, chosen: np.ndarray, last: int) -> dict[int, list[int]] | None:
+        """Per chosen position, the 1-based first character of each cell in its line up to
+        column `last` and one past it: for a file whose cells are its fields exactly, else
+        None."""
+        if self._frame is None or last < 0:
+            return None
+        rows = self._frame.iloc[chosen, :last + 1]
+        widths = np.ones((len(chosen), last + 2), dtype=np.int64)
+        for i in range(last + 1):
+            widths[:, i + 1] += np.fromiter(map(len, rows.iloc[:, i].tolist()), dtype=np.int64,
+                                            count=len(chosen))
+        return dict(zip(chosen.tolist(), np.cumsum(widths, axis=1).tolist(), strict=True))

@@ -259,18 +259,21 @@ def _check_tables(run: _Run, options: _Options, output_type: str | None,
         raw = [*table.findings, *type_findings, *organisms.mismatch(distinct, tspecs),
                *_check_table(table, distinct, tspecs, judges.get(chosen.name),
                              options.resolver.words if wording else None)]
-        run.findings.extend(locator.place(f) for f in reconcile(raw))
+        run.findings.extend(locator.place(reconcile(raw)))
 
 
 def _check_across(run: _Run) -> None:
     """Findings that need every table at once: tracks defined twice in the release."""
     from trackmeta.checking.cross_column import duplicate_tracks
 
+    found: dict[str, list[Finding]] = {}
     for table_path, finding in duplicate_tracks(
         [(t.path, run.distincts[t.path], tspecs.organism.name) for t, _, tspecs in run.tables],
         {t.path: t.lines for t, _, _ in run.tables},
     ):
-        run.findings.append(run.locators[table_path].place(finding))
+        found.setdefault(table_path, []).append(finding)
+    for table_path, findings in found.items():
+        run.findings.extend(run.locators[table_path].place(findings))
 
 
 def _tally(run: _Run, base: Specs) -> _Tally:
@@ -329,7 +332,8 @@ def _matrix(run: _Run, findings: list[Finding]) -> dict[str, dict[str, tuple[int
         pairs = run.distincts[table.path].tuples(["biosample_type"], typed=True)
         numbered = pairs.numbered()
         locator = run.locators[table.path]
-        found = [p for p in map(locator.position, on_rows.get(table.path, ())) if p >= 0]
+        found = locator.positions(np.asarray(on_rows.get(table.path, []), dtype=np.intp))
+        found = found[found >= 0]
         tracks = np.bincount(numbered, minlength=len(pairs)).tolist()
         hits = np.bincount(numbered[found], minlength=len(pairs)).tolist()
         for pair, (written, kind) in enumerate(zip(*(p.tolist() for p in pairs.parts),

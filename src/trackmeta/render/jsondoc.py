@@ -10,9 +10,9 @@ byte in a file name) is rare, so it is found by one scan of the text and then ma
 from __future__ import annotations
 
 import json
-from itertools import islice
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -118,7 +118,10 @@ def _column(column: Sequence[Any], pad: str, keys: dict[tuple[str, type, Any], s
     """Each value of a column written at `pad`: scalars in one call of the C encoder, objects
     of one shape (a finding's track) and lists of scalars (its span) by their columns."""
     kinds = set(map(type, column))
-    if kinds <= _SCALARS:
+    if kinds <= {str, type(None)}:  # a value repeats on every row it is found on: each
+        distinct = list(dict.fromkeys(column))  # distinct text is encoded once
+        return list(map(dict(zip(distinct, _scalars(distinct), strict=True)).__getitem__, column))
+    if kinds <= _SCALARS:  # not by value: 1, 1.0 and True are one key of a dict
         return _scalars(column)
     present = [item for item in column if item is not None]
     inner = pad + "  "
