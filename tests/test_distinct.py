@@ -45,3 +45,35 @@ def test_a_row_label_is_found_at_its_position() -> None:
     distinct = Distinct(frame, pd.Series(["", "", ""], index=frame.index))
     assert [distinct.position(row) for row in (0, 4, 9, 5, 10, -1)] == [0, 1, 2, None, None,
                                                                          None]
+
+
+def _embeds_other_term(name: str, term: str) -> bool:
+    """TM301 as first written, one row at a time: a name holding its own term whole with no
+    colon before it is of that term; else its first embedded CURIE must be the term."""
+    import re
+
+    at = name.find(term)
+    if at >= 0 and ":" not in name[:at] and not name[at + len(term):at + len(term) + 1].isdigit():
+        return False
+    inside = re.search(r"(?<![A-Za-z0-9])((?:CL|CLO|EFO|NTR|UBERON):\d+)", name)
+    return inside is not None and inside.group(1) != term
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["", "usage_", "junction_", "x", "hCAGE ", "UBERON:0000948 ", "CL:1 "]),
+    st.sampled_from(["CL:0000084", "UBERON:0000948", "EFO:0002067", "CL:00000841"]),
+    st.sampled_from(["", " ", " DNase-seq", "_UBERON:0000948", "1", ":", " CL:0000084"]),
+    st.sampled_from(["CL:0000084", "UBERON:0000948", "EFO:0002067"])), min_size=1, max_size=40))
+def test_name_curie_mismatch_agrees_with_its_row_by_row_reading(
+        rows: list[tuple[str, str, str, str]]) -> None:
+    from trackmeta.checking.cross_column import name_curie_mismatch
+    from trackmeta.specs.model import default_specs
+
+    names = [head + embedded + tail for head, embedded, tail, _ in rows]
+    terms = [term for *_, term in rows]
+    frame = pd.DataFrame({"name": names, "ontology_curie": terms})
+    distinct = Distinct(frame, pd.Series(["DNASE"] * len(rows)))
+    found = [f.row for f in name_curie_mismatch(distinct, default_specs())]
+    assert found == [row for row, (name, term) in enumerate(zip(names, terms, strict=True))
+                     if _embeds_other_term(name, term)]

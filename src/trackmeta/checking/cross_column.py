@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -27,20 +27,28 @@ def name_curie_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
     if "name" not in frame or "ontology_curie" not in frame:
         return
     curies = distinct.column("ontology_curie")
-    well_formed = np.fromiter((curie_problem(v, specs.ontologies) is None for v in curies.values),
-                              dtype=bool, count=len(curies))[curies.codes]
-    search = _embedded_curie(specs).search
+    terms = curies.values.tolist()
+    well_formed = np.fromiter((curie_problem(v, specs.ontologies) is None for v in terms),
+                              dtype=bool, count=len(terms))[curies.codes]
+    # a name that holds its own term whole with no colon before it ('CL:0000084 ...',
+    # 'usage_NTR:0000646 ...') is taken to be of that term; the others are searched. The usual
+    # name, the term then a space where the name's first colon is, is told for every row by
+    # C-level maps of str.find
     names = frame["name"].to_numpy(dtype=object)
-    terms = frame["ontology_curie"].to_numpy(dtype=object)
-    # the usual name holds its own term whole with no colon before it ('CL:0000084 ...',
-    # 'usage_NTR:0000646 ...'): its first CURIE is the term; the others are searched. One pass
-    # over plain lists, no per-row array lookups or calls
-    unusual = [position for position, name, term, good in zip(
-        itertools.count(), names.tolist(), terms.tolist(), well_formed.tolist())
-        if good and ((at := name.find(term)) < 0 or ":" in name[:at]
-                     or name[at + len(term):at + len(term) + 1].isdigit())]
-    for position in unusual:
-        name, term = names[position], terms[position]
+    listed = names.tolist()
+    leads = np.asarray([f"{term} " for term in terms], dtype=object)[curies.codes].tolist()
+    colons = np.fromiter((term.find(":") for term in terms), dtype=np.int64,
+                         count=len(terms))[curies.codes]
+    at = np.fromiter(map(str.find, listed, leads), dtype=np.int64, count=len(listed))
+    first_colon = np.fromiter(map(str.find, listed, repeat(":")), dtype=np.int64,
+                              count=len(listed))
+    search = _embedded_curie(specs).search
+    for position in np.flatnonzero(well_formed & ((at < 0) | (at != first_colon - colons))
+                                   ).tolist():
+        name, term = listed[position], curies.values[curies.codes[position]]
+        if ((whole := name.find(term)) >= 0 and ":" not in name[:whole]
+                and not name[whole + len(term):whole + len(term) + 1].isdigit()):
+            continue
         inside = search(name)
         if inside is None or inside.group(1) == term:
             continue

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from trackmeta.findings import Failure, Finding, UsageError
 from trackmeta.io.table import ReadError, Table, table_stem
 from trackmeta.rules import rule
+from trackmeta.specs.distinct import codes_of
 from trackmeta.specs.model import Specs
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ def row_types(table: Table, default: str | None, specs: Specs, *, given: bool = 
             finding = dataclasses.replace(_type_finding(default, specs, 0), row=None, line=1)
             return pd.Series("", index=frame.index, dtype=object), [finding]
         return pd.Series(default, index=frame.index, dtype=object), []
-    codes, written = pd.factorize(frame["output_type"].to_numpy(dtype=object))
+    coded = codes_of(frame["output_type"])
+    codes, written = coded.codes, coded.values
     names = [spec.name if (spec := specs.output_type(v)) else "" for v in written]
     types = pd.Series(np.asarray(names, dtype=object)[codes], index=frame.index, dtype=object)
     findings = []

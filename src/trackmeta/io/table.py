@@ -63,12 +63,12 @@ def drop_padding(table: Table) -> Table:
     frame = table.frame
     if "name" not in frame:
         return table
-    padding = (frame["name"] == PADDING).to_numpy(copy=True)  # written to below
-    if not padding.any():
+    padding = frame["name"].to_numpy(dtype=object) == PADDING  # numpy's compare: a third of
+    if not padding.any():                                       # pandas' on its str dtype
         return table
     for column in frame.columns:
         if column not in ("name", "strand", "output_type"):
-            padding &= (frame[column] == "").to_numpy()
+            padding &= frame[column].to_numpy(dtype=object) == ""
     lines = table.lines[~padding] if table.lines is not None else None
     return Table(table.path, frame[~padding], lines, table.findings, int(padding.sum()),
                  table.exact, table.plain)
