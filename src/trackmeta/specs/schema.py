@@ -304,10 +304,10 @@ def _failures(compiled: CompiledSchema, pending: Mapping[str, Pairs]
     compiled.pairs.load(pending)
     frame = pd.DataFrame({column: np.concatenate(
         [values, np.full(height - len(values), values[0], dtype=object)])
-        for column, (_, values) in pending.items()})
+        for column, (_, values) in pending.items()}, dtype=object)  # as given, not re-inferred
     found: dict[str, dict[int, list[Finding]]] = {column: {} for column in pending}
     try:
-        compiled.schema.validate(frame, lazy=True)
+        compiled.schema.validate(frame, lazy=True, inplace=True)  # a frame of our own: no copy
     except SchemaErrors as errors:
         cases = errors.failure_cases
         for column, code, value, index in zip(cases["column"], cases["check"],
@@ -328,7 +328,7 @@ def _failures(compiled: CompiledSchema, pending: Mapping[str, Pairs]
 def _stripped(values: np.ndarray) -> np.ndarray:
     """Each value without surrounding white space, as an object array."""
     stripped = np.empty(len(values), dtype=object)
-    stripped[:] = [str(v).strip() for v in values.tolist()]
+    stripped[:] = list(map(str.strip, values.tolist()))  # a table's values are text
     return stripped
 
 
