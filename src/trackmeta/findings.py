@@ -63,7 +63,9 @@ class Finding:
         """This finding on `row`: a check judges a value once and places it on every row that
         holds it. Runs once per row found, so it copies the fields as they are (already
         checked) rather than through the frozen constructor, a quarter of its cost."""
-        return self.having(row=row)
+        fields = self.__dict__.copy()
+        fields["row"] = row
+        return _made(fields)
 
     def placed(self, path: str | None, line: int | None, track: TrackId | None,
                span: tuple[int, int] | None) -> Finding:
@@ -71,17 +73,21 @@ class Finding:
         million-row table, so the fields are copied as a dict, with no keywords to check."""
         fields = self.__dict__.copy()
         fields["path"], fields["line"], fields["track"], fields["span"] = path, line, track, span
-        copy = object.__new__(Finding)
-        object.__setattr__(copy, "__dict__", fields)
-        return copy
+        return _made(fields)
 
     def having(self, **changed: Any) -> Finding:
         """A copy with these fields changed (the engine's own values, already valid)."""
         if not changed.keys() <= self.__dict__.keys():
             raise TypeError(f"a Finding has no field {sorted(changed.keys() - self.__dict__.keys())}")
-        copy = object.__new__(Finding)
-        copy.__dict__.update(self.__dict__, **changed)
-        return copy
+        return _made({**self.__dict__, **changed})
+
+
+def _made(fields: dict[str, Any]) -> Finding:
+    """A Finding holding these fields (a copy's, with some changed): not through the frozen
+    constructor, which checks and sets each field in turn."""
+    finding = object.__new__(Finding)
+    object.__setattr__(finding, "__dict__", fields)
+    return finding
 
 
 @dataclass(frozen=True)
