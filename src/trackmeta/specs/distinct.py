@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,9 +123,7 @@ class Distinct:
         if len(self) and space <= _TABLED * len(self) + (1 << 20):
             # each row's key is its codes in mixed radix, and a table of the key space says
             # which keys occur: no hashing, no renumbering, one pass per part
-            keyed = np.ravel_multi_index(tuple(p.codes for p in parts), sizes)
-            if space < 2**31:
-                keyed = keyed.astype(np.int32)  # half the memory, kept while rows are found
+            keyed = _mixed(parts, sizes, np.int32 if space < 2**31 else np.int64)
             present = np.zeros(space, dtype=bool)
             present[keyed] = True
             keys = np.flatnonzero(present)
@@ -138,6 +137,17 @@ class Distinct:
 
 
 _TABLED = 16  # a key space up to this many slots per row is tabled (one byte a slot)
+
+
+def _mixed(parts: Sequence[Codes], sizes: tuple[int, ...], dtype: type[np.signedinteger[Any]]
+           ) -> np.ndarray:
+    """Each row's codes in `parts` as one number in mixed radix, computed in place in `dtype`
+    (32 bits where the key space allows: half the memory, kept while rows are found)."""
+    keyed = parts[0].codes.astype(dtype)
+    for part, size in zip(parts[1:], sizes[1:], strict=True):
+        keyed *= size
+        keyed += part.codes
+    return keyed
 
 
 @dataclass(frozen=True)
