@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from trackmeta.findings import Failure, Finding
 from trackmeta.rules import rule
-from trackmeta.specs.model import OrganismSpec, Specs
-from trackmeta.specs.schema import parse_resolution
+from trackmeta.specs.model import OrganismSpec, Specs, parse_resolution
 
 if TYPE_CHECKING:
     import yaml

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -62,6 +63,12 @@ class OutputTypeSpec:
     path: Path
     sha256: str
     term_agnostic: bool = False  # predictions do not depend on the requested ontology terms
+
+
+def parse_resolution(text: str) -> int | None:
+    """A resolution cell ('128', '128bp', ' 128 BP ') in base pairs; None where it is none."""
+    match = re.fullmatch(r"\s*(\d+)\s*(bp)?\s*", str(text), flags=re.IGNORECASE)
+    return int(match.group(1)) if match else None
 
 
 @dataclass(frozen=True)

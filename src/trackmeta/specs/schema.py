@@ -24,7 +24,7 @@ from trackmeta.findings import Finding
 from trackmeta.rules import rule
 from trackmeta.specs.curie import curie_problem
 from trackmeta.specs.distinct import Distinct
-from trackmeta.specs.model import ColumnDef, ColumnUse, Specs
+from trackmeta.specs.model import ColumnDef, ColumnUse, Specs, parse_resolution
 from trackmeta.words import did_you_mean
 
 ALWAYS_ALLOWED = ("units", "resolution")  # may accompany any output type
@@ -56,11 +56,6 @@ class CompiledSchema:
     schema: pa.DataFrameSchema
     pairs: _Pairs
     known: dict[str, dict[tuple[str, str], tuple[Finding, ...]]]
-
-
-def parse_resolution(text: str) -> int | None:
-    match = re.fullmatch(r"\s*(\d+)\s*(bp)?\s*", str(text), flags=re.IGNORECASE)
-    return int(match.group(1)) if match else None
 
 
 def _positive(text: str) -> bool:
