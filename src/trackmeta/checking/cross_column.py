@@ -33,18 +33,21 @@ def name_curie_mismatch(distinct: Distinct, specs: Specs) -> Iterator[Finding]:
     # a name that holds its own term whole with no colon before it ('CL:0000084 ...',
     # 'usage_NTR:0000646 ...') is taken to be of that term; the others are searched. The usual
     # name, the term then a space where the name's first colon is, is told for every row by
-    # C-level maps of str.find
+    # C-level maps of str.startswith, then str.find
     names = frame["name"].to_numpy(dtype=object)
     listed = names.tolist()
-    leads = np.asarray([f"{term} " for term in terms], dtype=object)[curies.codes].tolist()
+    leads = np.asarray([f"{term} " for term in terms], dtype=object)[curies.codes]
+    rest = np.flatnonzero(well_formed & ~np.fromiter(
+        map(str.startswith, listed, leads.tolist()), dtype=bool, count=len(listed)))
+    within = names[rest].tolist()  # names that do not open with their term
+    at = np.fromiter(map(str.find, within, leads[rest].tolist()), dtype=np.int64,
+                     count=len(rest))
+    first_colon = np.fromiter(map(str.find, within, repeat(":")), dtype=np.int64,
+                              count=len(rest))
     colons = np.fromiter((term.find(":") for term in terms), dtype=np.int64,
-                         count=len(terms))[curies.codes]
-    at = np.fromiter(map(str.find, listed, leads), dtype=np.int64, count=len(listed))
-    first_colon = np.fromiter(map(str.find, listed, repeat(":")), dtype=np.int64,
-                              count=len(listed))
+                         count=len(terms))[curies.codes[rest]]
     search = _embedded_curie(specs).search
-    for position in np.flatnonzero(well_formed & ((at < 0) | (at != first_colon - colons))
-                                   ).tolist():
+    for position in rest[(at < 0) | (at != first_colon - colons)].tolist():
         name, term = listed[position], curies.values[curies.codes[position]]
         if ((whole := name.find(term)) >= 0 and ":" not in name[:whole]
                 and not name[whole + len(term):whole + len(term) + 1].isdigit()):

@@ -12,6 +12,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
+from trackmeta.escape import starts_formula
 from trackmeta.findings import Finding
 
 # Whose fix wins when several rules propose a new value for one cell: the most specific first.
@@ -52,8 +53,6 @@ def reconcile(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _no_formula(finding: Finding) -> Finding:
-    from trackmeta.escape import starts_formula
-
     fix = finding.fix
     if fix is None or not starts_formula(fix) or (finding.value or "").startswith(fix[:1]):
         return finding

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from trackmeta._version import __version__
@@ -52,7 +53,12 @@ class Report:
     roots: Mapping[str, str] = field(default_factory=dict)  # a file's release directory
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return self._severities[severity]
+
+    @cached_property
+    def _severities(self) -> Counter[Severity]:
+        """Findings per severity, counted once: a summary asks for each."""
+        return Counter(f.severity for f in self.findings)
 
     @property
     def exit_code(self) -> int:
