@@ -212,9 +212,12 @@ def _spreadsheet(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, where: str) -> tuple[bytes, str | None, list[Finding]]:
+def _decode(data: bytes, where: str) -> tuple[bytes, str | None, bytes | None, list[Finding]]:
     """The file's body (less a byte order mark), checked to be UTF-8 text; its text too when
-    it is not ASCII (ASCII is UTF-8 as it stands: a large ASCII file is not decoded here)."""
+    it is not ASCII (ASCII is UTF-8 as it stands: a large ASCII file is not decoded here); and
+    for an ASCII file, its bytes other than printable characters, tabs and line feeds (control
+    characters, CRs and quotes: usually none), which answer the reader's questions about the
+    file in one pass."""
     findings: list[Finding] = []
     spreadsheet = _spreadsheet(data)
     if spreadsheet is not None:
@@ -223,7 +226,8 @@ def _decode(data: bytes, where: str) -> tuple[bytes, str | None, list[Finding]]:
     wide = _wide_encoding(data)
     if wide is not None:
         raise ReadError(Failure(f"the file is {wide}; save it as UTF-8", where))
-    nul = data.find(b"\x00")
+    odd = data.translate(None, _QUIET) if data.isascii() else None
+    nul = data.find(b"\x00") if odd is None or b"\x00" in odd else -1
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         column = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
@@ -234,10 +238,10 @@ def _decode(data: bytes, where: str) -> tuple[bytes, str | None, list[Finding]]:
         data = data[3:]
         findings.append(rule("TM007").finding(
             "file starts with a UTF-8 byte order mark", line=1, value="\\ufeff"))
-    if data.isascii():
-        return data, None, findings
+    if odd is not None or data.isascii():
+        return data, None, odd, findings
     try:
-        return data, data.decode("utf-8"), findings
+        return data, data.decode("utf-8"), None, findings
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -266,23 +270,28 @@ def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
     Regular files (no quotes, one field per header column on every line, no huge field) take
     pandas' C parser; anything else takes the csv module, which locates every irregularity.
     """
-    body, text, findings = _decode(data, where)  # checks the whole file is UTF-8
-    lines_end = _no_lone_cr(body)
-    table = _read_text(body, text, lines_end, where, delimiter, findings)
+    body, text, odd, findings = _decode(data, where)  # checks the whole file is UTF-8
+    lines_end = True if odd is not None and b"\r" not in odd else _no_lone_cr(body)
+    # no quotes and no lone CR (where the C parser would end a line): the C parser reads the
+    # bytes, with no second copy of a large file in memory
+    unquoted = lines_end and b'"' not in (body if odd is None else odd)
+    table = _read_text(body, text, unquoted, where, delimiter, findings)
     table.plain = (text is None and lines_end  # C-speed passes
-                   and not body.translate(None, _PRINTABLE))
+                   and not (body.translate(None, _PRINTABLE) if odd is None
+                            else odd.translate(None, b'\r"')))
     return table
 
 
 _SMALL = 16 << 10  # a table this small is read faster by the csv module than by pandas' parser
 _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\t\n\r"  # what a plain table holds
+_QUIET = _PRINTABLE.translate(None, b'\r"')  # ... that asks no question of the reader
 _SOMETHING = re.compile(rb"[^ \t\n\r\x0b\x0c\x1c-\x1f]")  # what str.isspace() is not, in ASCII
 
 
-def _read_text(body: bytes, text: str | None, lines_end: bool, where: str,
+def _read_text(body: bytes, text: str | None, unquoted: bool, where: str,
                delimiter: str | None, findings: list[Finding]) -> Table:
     """`body` is UTF-8; `text` is its text, or None where it is ASCII (decoded on need);
-    `lines_end`: every CR in it ends a line."""
+    `unquoted`: it holds no quote, and every CR in it ends a line."""
     if (_SOMETHING.search(body) is None) if text is None else (not text or text.isspace()):
         raise ReadError(Failure("file is empty: expected a header line and track rows", where))
     end = body.find(b"\n")
@@ -292,9 +301,6 @@ def _read_text(body: bytes, text: str | None, lines_end: bool, where: str,
                                 "LF or CRLF line ends", where, line=1))
     header_line = (body if end < 0 else body[:end]).decode("utf-8").rstrip("\r")
     delim = _sniff(header_line, where, delimiter)
-    # no quotes and no lone CR (where the C parser would end a line): the C parser reads the
-    # bytes, with no second copy of a large file in memory
-    unquoted = b'"' not in body and lines_end
     if unquoted and len(body) > _SMALL:
         text = None
         fast = _read_regular(body, header_line.split(delim), delim, where, findings)
