@@ -207,7 +207,15 @@ def _renumbered(mixed: np.ndarray, space: int) -> tuple[np.ndarray, int]:
 
 
 def _first_rows(codes: np.ndarray) -> np.ndarray:
-    """The first row of each code (codes numbered in order of first appearance)."""
+    """The first row of each code (codes numbered in order of first appearance): the rows are
+    written from the last, a block at a time, so the earliest write of a code is the one kept
+    and no temporary array is as long as the table (two per column of a million rows cost
+    four times the work, in page faults)."""
     first = np.full(int(codes.max()) + 1 if len(codes) else 0, -1, dtype=np.intp)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    for start in range((len(codes) - 1) // _BLOCK * _BLOCK, -1, -_BLOCK):
+        block = codes[start:start + _BLOCK]
+        first[block[::-1]] = np.arange(start + len(block) - 1, start - 1, -1)
     return first
+
+
+_BLOCK = 1 << 16
