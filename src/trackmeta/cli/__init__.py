@@ -78,6 +78,7 @@ def entry() -> None:
     0.1 s and changes nothing the user sees; files were written whole and closed by then).
     """
     gc.disable()
+    _keep_freed_memory()
     on_termination()
     standard_streams()
     # pandera imports hypothesis, when installed, to register data-synthesis strategies no check
@@ -90,6 +91,29 @@ def entry() -> None:
     except BrokenPipeError:
         code = _pipe_closed()
     os._exit(code)
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+
+
+def _keep_freed_memory() -> None:
+    """Let glibc's allocator keep what the run frees for its next allocation. By default, a
+    large array is mapped from the kernel and unmapped when freed, and the heap's freed top is
+    given back: a check of a million rows makes and drops hundreds of table-long arrays, each
+    page of them a fault the kernel serves with a zeroed page (250,000-320,000 faults, 0.7-1.2 s
+    of system time). Kept (arrays up to 32 MiB from the heap, which is not trimmed), there are
+    175,000 and 0.5-0.6 s; peak memory grows by about 6%. A process that ends when the command
+    does needs nothing given back. glibc only: elsewhere (macOS, musl) nothing is changed."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc
+        return
+    mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # glibc's most: half its 64 MiB heap size
+    mallopt(_M_TRIM_THRESHOLD, 1 << 30)
 
 
 class _Closed(io.TextIOBase):
