@@ -160,3 +160,21 @@ def test_progress_only_after_a_delay_and_wiped() -> None:
 def test_no_progress_when_not_a_terminal(capsys: Capture) -> None:
     code, _, err = run(capsys, "check", str(EXAMPLE))
     assert code == 1 and err == ""
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "0"), ("1", "1")])
+def test_a_run_asks_numpy_for_no_huge_pages_unless_its_caller_said(given: str | None,
+                                                                     seen: str) -> None:
+    """The executable sets memory up for a short run before numpy is imported (huge pages
+    cost some runs 0.4 s of compaction); a caller's own NUMPY_MADVISE_HUGEPAGE is kept."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if given is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = given
+    code = ("import os, sys; from trackmeta.cli import _serve_memory; _serve_memory(); "
+            "assert 'numpy' not in sys.modules; "
+            "print(os.environ.get('NUMPY_MADVISE_HUGEPAGE', 'unset'))")
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, check=True).stdout.strip()
+    assert shown == (seen if sys.platform.startswith("linux") else (given or "unset"))

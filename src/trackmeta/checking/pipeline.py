@@ -89,6 +89,8 @@ def _adjusted(findings: Iterable[Finding], severity: Mapping[str, str],
     """Findings with the configured severities, less those a per-file ignore names."""
     from trackmeta.settings import globs_match
 
+    if not severity and not per_file_ignores:
+        return list(findings)
     levels = {code.upper(): Severity.parse(level) for code, level in severity.items()}
     out = []
     for f in findings:
