@@ -71,7 +71,7 @@ def _check_table(
     if not table.plain:  # ASCII without controls holds no invisible or look-alike character
         from trackmeta.checking.characters import character_findings
 
-        yield from character_findings(table.frame, specs)
+        yield from character_findings(distinct, specs)
     present = tuple(sorted(set(distinct.kinds.values.tolist()) - {""}))
     if present:
         yield from weighed_by_name(run_schema(compile_schema(specs, present), distinct),
