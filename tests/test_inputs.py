@@ -44,6 +44,18 @@ def test_empty_file(write: Write) -> None:
     assert "file is empty" in failure_of(write(""))
 
 
+@pytest.mark.parametrize("blank", [" \t\n\n", "\u00a0\n\u3000 \n", " \u2003"])
+def test_a_file_of_white_space_is_empty_whatever_its_spaces(write: Write, blank: str) -> None:
+    """ASCII spaces are told from the bytes; a non-ASCII character is a space or not as
+    Python's str says (no-break, ideographic, em spaces)."""
+    assert "file is empty" in failure_of(write(blank))
+
+
+def test_a_table_opening_with_a_non_ascii_character_is_read(write: Write) -> None:
+    report = trackmeta.check(write("\u00e9tude\tstrand\nx\t+\n"), output_type="DNASE")
+    assert report.failures == () and report.rows == 1
+
+
 def test_binary_file(write: Write) -> None:
     assert "binary" in failure_of(write(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
 

@@ -212,12 +212,12 @@ def _spreadsheet(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, where: str) -> tuple[bytes, str | None, bytes | None, list[Finding]]:
-    """The file's body (less a byte order mark), checked to be UTF-8 text; its text too when
-    it is not ASCII (ASCII is UTF-8 as it stands: a large ASCII file is not decoded here); and
-    for an ASCII file, its bytes other than printable characters, tabs and line feeds (control
-    characters, CRs and quotes: usually none), which answer the reader's questions about the
-    file in one pass."""
+def _decode(data: bytes, where: str) -> tuple[bytes, bool, bytes | None, list[Finding]]:
+    """The file's body (less a byte order mark), checked to be UTF-8 text (decoded to check,
+    the text not kept: the reader parses the bytes, and a million-row file's text is as large
+    again); whether it is ASCII; and for an ASCII file, its bytes other than printable
+    characters, tabs and line feeds (control characters, CRs and quotes: usually none), which
+    answer the reader's questions about the file in one pass."""
     findings: list[Finding] = []
     spreadsheet = _spreadsheet(data)
     if spreadsheet is not None:
@@ -239,9 +239,10 @@ def _decode(data: bytes, where: str) -> tuple[bytes, str | None, bytes | None, l
         findings.append(rule("TM007").finding(
             "file starts with a UTF-8 byte order mark", line=1, value="\\ufeff"))
     if odd is not None or data.isascii():
-        return data, None, odd, findings
+        return data, True, odd, findings
     try:
-        return data, data.decode("utf-8"), None, findings
+        data.decode("utf-8")
+        return data, False, None, findings
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -270,13 +271,13 @@ def read_text(data: bytes, where: str, delimiter: str | None = None) -> Table:
     Regular files (no quotes, one field per header column on every line, no huge field) take
     pandas' C parser; anything else takes the csv module, which locates every irregularity.
     """
-    body, text, odd, findings = _decode(data, where)  # checks the whole file is UTF-8
+    body, ascii_, odd, findings = _decode(data, where)  # checks the whole file is UTF-8
     lines_end = True if odd is not None and b"\r" not in odd else _no_lone_cr(body)
     # no quotes and no lone CR (where the C parser would end a line): the C parser reads the
     # bytes, with no second copy of a large file in memory
     unquoted = lines_end and b'"' not in (body if odd is None else odd)
-    table = _read_text(body, text, unquoted, where, delimiter, findings)
-    table.plain = (text is None and lines_end  # C-speed passes
+    table = _read_text(body, unquoted, where, delimiter, findings)
+    table.plain = (ascii_ and lines_end  # C-speed passes
                    and not (body.translate(None, _PRINTABLE) if odd is None
                             else odd.translate(None, b'\r"')))
     return table
@@ -288,11 +289,12 @@ _QUIET = _PRINTABLE.translate(None, b'\r"')  # ... that asks no question of the 
 _SOMETHING = re.compile(rb"[^ \t\n\r\x0b\x0c\x1c-\x1f]")  # what str.isspace() is not, in ASCII
 
 
-def _read_text(body: bytes, text: str | None, unquoted: bool, where: str,
-               delimiter: str | None, findings: list[Finding]) -> Table:
-    """`body` is UTF-8; `text` is its text, or None where it is ASCII (decoded on need);
-    `unquoted`: it holds no quote, and every CR in it ends a line."""
-    if (_SOMETHING.search(body) is None) if text is None else (not text or text.isspace()):
+def _read_text(body: bytes, unquoted: bool, where: str, delimiter: str | None,
+               findings: list[Finding]) -> Table:
+    """`body` is UTF-8 (decoded where the csv module reads it); `unquoted`: it holds no quote,
+    and every CR in it ends a line."""
+    first = _SOMETHING.search(body)  # a non-ASCII character may be a space too: then decoded
+    if first is None or (body[first.start()] >= 0x80 and body.decode("utf-8").isspace()):
         raise ReadError(Failure("file is empty: expected a header line and track rows", where))
     end = body.find(b"\n")
     if end < 0 and b"\r" in body.rstrip(b"\r"):
@@ -302,12 +304,10 @@ def _read_text(body: bytes, text: str | None, unquoted: bool, where: str,
     header_line = (body if end < 0 else body[:end]).decode("utf-8").rstrip("\r")
     delim = _sniff(header_line, where, delimiter)
     if unquoted and len(body) > _SMALL:
-        text = None
         fast = _read_regular(body, header_line.split(delim), delim, where, findings)
         if fast is not None:
             return fast
-    table = _read_irregular(body.decode("utf-8") if text is None else text, delim, where,
-                            findings)
+    table = _read_irregular(body.decode("utf-8"), delim, where, findings)
     # unquoted, with every record one line of the header's width: each field is its cell
     table.exact = unquoted and not any(f.code == "TM004" for f in table.findings)
     return table
