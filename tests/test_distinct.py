@@ -43,8 +43,8 @@ def test_a_parsed_column_of_few_values_and_one_of_all_distinct_values() -> None:
 def test_a_row_label_is_found_at_its_position() -> None:
     frame = pd.DataFrame({"name": ["a", "b", "c"]}, index=[0, 4, 9])
     distinct = Distinct(frame, pd.Series(["", "", ""], index=frame.index))
-    assert [distinct.position(row) for row in (0, 4, 9, 5, 10, -1)] == [0, 1, 2, None, None,
-                                                                         None]
+    rows = np.asarray([0, 4, 9, 5, 10, -1])
+    assert distinct.positions(rows).tolist() == [0, 1, 2, -1, -1, -1]
 
 
 def _embeds_other_term(name: str, term: str) -> bool:

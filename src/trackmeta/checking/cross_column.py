@@ -79,8 +79,8 @@ def weighed_by_name(findings: Iterable[Finding], distinct: Distinct, specs: Spec
                 or finding.fix is None or finding.row is None):
             yield finding
             continue
-        at = distinct.position(finding.row)
-        inside = search(str(names[at])) if at is not None else None
+        at = int(distinct.positions(np.asarray([finding.row]))[0])
+        inside = search(str(names[at])) if at >= 0 else None
         if inside is None or curie_problem(inside.group(1), specs.ontologies) is not None:
             yield finding  # no CURIE in the name, or one misspelt too ('CL:84 DNase-seq')
         elif inside.group(1) == finding.fix:

@@ -12,36 +12,26 @@ from trackmeta.findings import Finding
 from trackmeta.identity import TrackId
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from trackmeta.io.table import Table
+    from trackmeta.specs.distinct import Distinct
 
 
 class Locator:
     """One table's rows as positional arrays: its physical lines, output types, track names and
     strands, and (for a file that holds each cell exactly) the cells, for spans."""
 
-    def __init__(self, table: Table, types: pd.Series, organism: str) -> None:
+    def __init__(self, table: Table, distinct: Distinct, organism: str) -> None:
         frame = table.frame
-        labels = frame.index.to_numpy()
         self.path = table.path
         self.organism = organism
-        self._position = np.full(int(labels.max()) + 1 if len(labels) else 0, -1, dtype=np.intp)
-        self._position[labels] = np.arange(len(labels))
+        self.positions = distinct.positions  # row label -> position, -1 where none
         self._lines = (table.lines.reindex(frame.index).to_numpy()
                        if table.lines is not None else None)
-        self._types = types.reindex(frame.index, fill_value="").to_numpy(dtype=object)
+        self._types = distinct.types.reindex(frame.index, fill_value="").to_numpy(dtype=object)
         self._names = frame["name"].to_numpy(dtype=object) if "name" in frame else None
         self._strands = frame["strand"].to_numpy(dtype=object) if "strand" in frame else None
         self._order = {str(c): i for i, c in enumerate(frame.columns)}
         self._frame = frame if table.exact else None
-
-    def positions(self, rows: np.ndarray) -> np.ndarray:
-        """Each row's position in the table, -1 for a label it does not hold (or -1)."""
-        inside = (rows >= 0) & (rows < len(self._position))
-        positions = np.full(len(rows), -1, dtype=np.intp)
-        positions[inside] = self._position[rows[inside]]
-        return positions
 
     def tracks(self) -> set[TrackId]:
         """Every track the table holds."""

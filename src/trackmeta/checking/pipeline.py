@@ -254,10 +254,10 @@ def _check_tables(run: _Run, options: _Options, output_type: str | None,
             run.failures.append(exc.failure)
             continue
         run.tables.append((table, types, tspecs))
-        locator = run.locators[table.path] = Locator(table, types, chosen.name)
+        distinct = run.distincts[table.path] = Distinct(table.frame, types)
+        locator = run.locators[table.path] = Locator(table, distinct, chosen.name)
         if judging and chosen.name not in judges:
             judges[chosen.name] = OntologyJudge(tspecs, options.resolver)
-        distinct = run.distincts[table.path] = Distinct(table.frame, types)
         raw = [*table.findings, *type_findings, *organisms.mismatch(distinct, tspecs),
                *_check_table(table, distinct, tspecs, judges.get(chosen.name),
                              options.resolver.words if wording else None)]

@@ -103,10 +103,14 @@ class Distinct:
     def __len__(self) -> int:
         return len(self.frame)
 
-    def position(self, row: int) -> int | None:
-        """The position of the row labelled `row` (labels ascend), None where none is."""
-        at = int(np.searchsorted(self.rows, row))
-        return at if at < len(self.rows) and self.rows[at] == row else None
+    def positions(self, rows: np.ndarray) -> np.ndarray:
+        """The position of each row label (labels ascend), -1 where the table holds none."""
+        at = np.searchsorted(self.rows, rows)
+        held = np.flatnonzero(at < len(self.rows))
+        held = held[self.rows[at[held]] == rows[held]]
+        found = np.full(len(rows), -1, dtype=np.intp)
+        found[held] = at[held]
+        return found
 
     def column(self, name: str) -> Codes:
         if name not in self._columns:
