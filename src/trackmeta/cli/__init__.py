@@ -104,12 +104,12 @@ def _serve_memory() -> None:
       mapped from the kernel and unmapped when freed, and the heap's freed top given back: the
       check makes and drops hundreds of table-long arrays, each page of them a fault served
       with a zeroed page (250,000-320,000 faults, 0.7-1.2 s). Kept (arrays up to 32 MiB from the
-      heap, which is not trimmed): 175,000 faults; peak memory about 6% higher. A process that
-      ends with its command needs nothing given back.
+      heap, which is not trimmed): 175,000 faults, 0.45-0.85 s; peak memory about 6% higher. A
+      process that ends with its command needs nothing given back.
     - numpy does not ask for transparent huge pages (its NUMPY_MADVISE_HUGEPAGE, unless the
       caller set it): where the kernel compacts memory to find one (defrag=madvise, Debian's
-      default), a run now and then spent 0.4 s more in the kernel; without, it is 0.41-0.47 s
-      every time.
+      default), a run now and then spent 0.4 s more in the kernel; without, 240,000 faults of
+      small pages take 0.39-0.47 s every time.
 
     Elsewhere than Linux and glibc nothing is changed."""
     if not sys.platform.startswith("linux"):
